@@ -1,0 +1,19 @@
+/**
+ * `npm run bench <name>`: runs one benchmark and prints its figures. Benchmarks measure; they never assert
+ * timings (tests do not depend on machine speed).
+ */
+import { generateBenchmark } from './generate-bench.ts';
+
+const BENCHMARKS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
+  generate: { summary: 'changes/s written to DynamoDB Local, sequential vs batched', run: generateBenchmark },
+};
+
+const [name, ...args] = process.argv.slice(2);
+const bench = name ? BENCHMARKS[name] : undefined;
+if (!bench) {
+  console.error(`Usage: npm run bench <name>${name ? ` (unknown benchmark ${JSON.stringify(name)})` : ''}\n`);
+  for (const [key, { summary }] of Object.entries(BENCHMARKS))
+    console.error(`  ${key.padEnd(10)} ${summary}`);
+  process.exit(2);
+}
+await bench.run(args);

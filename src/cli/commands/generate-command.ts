@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { type AwsClients, createAwsClients } from '../../aws/aws-clients.ts';
+import { resolveRegion } from '../../aws/aws-connection.ts';
+import { PipelineError } from '../../errors/pipeline-error.ts';
+import { type GeneratorRun, generateOrders } from '../../generator/generate-orders.ts';
+import { DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
+import { findRunningStack } from '../../local/stack-lock.ts';
+import { formatGeneratorProgress, formatGeneratorSummary } from '../generator-report.ts';
+import { abortOnInterrupt } from '../interrupt.ts';
+import { addDataDirOption, addGeneratorOptions, type GeneratorOptions } from '../shared-options.ts';
+import { StatusLine } from '../status-line.ts';
+
+interface GenerateOptions extends GeneratorOptions {
+  table: string;
+  target: 'local' | 'aws';
+  endpoint?: string;
+  region?: string;
+  dataDir: string;
+}
+
+/** No endpoint was given and no local stack runs from the data dir. */
+export class LocalStackNotRunningError extends PipelineError {
+  constructor(dataDir: string) {
+    super(
+      'cli',
+      'LOCAL_STACK_NOT_RUNNING',
+      `No local stack is running from data dir ${dataDir}. Start one in another terminal with \`npx gadget-cdc local\` ` +
+        '(or `npm start`), pass --endpoint <url>, or use --target aws.',
+    );
+  }
+}
+
+export function generateCommand(): Command {
+  const command = new Command('generate')
+    .summary('write a seeded stream of order inserts, updates and deletes to the orders table')
+    .description(
+      'Writes realistic order changes (new orders, status moves, quantity changes, deletes of cancelled orders) to the ' +
+        'orders table. By default it targets the local stack running from --data-dir (start it with `gadget-cdc local` ' +
+        'or `gadget-cdc up`); --endpoint targets any DynamoDB-compatible endpoint, --target aws a real AWS table.',
+    )
+    .option('--table <name>', 'orders table', DEFAULT_TABLE_NAME)
+    .addOption(
+      new Option('--target <target>', 'where the table lives').choices(['local', 'aws']).default('local'),
+    )
+    .option('--endpoint <url>', 'DynamoDB endpoint URL (overrides --target)')
+    .option('--region <region>', 'AWS region (default: $AWS_REGION or us-east-1)');
+  addDataDirOption(command);
+  addGeneratorOptions(command, 10);
+  return command.action(async (options: GenerateOptions) => {
+    const clients = await connect(options);
+    try {
+      const run = await runGeneratorWithDisplay(clients, options.table, options);
+      console.log(formatGeneratorSummary(run));
+      if (run.error) process.exitCode = 1;
+    } finally {
+      clients.destroy();
+    }
+  });
+}
+
+async function connect(options: GenerateOptions): Promise<AwsClients> {
+  const region = resolveRegion(options.region);
+  if (options.endpoint) return createAwsClients({ endpoint: options.endpoint, region });
+  if (options.target === 'aws') return createAwsClients({ region });
+  const stack = await findRunningStack(resolve(options.dataDir));
+  if (!stack) throw new LocalStackNotRunningError(resolve(options.dataDir));
+  return createAwsClients({ endpoint: stack.dynamodbEndpoint }, { endpoint: stack.kinesisEndpoint });
+}
+
+/** Runs the generator with a live line (progress bar for bounded runs) and Ctrl-C draining. */
+export async function runGeneratorWithDisplay(
+  clients: AwsClients,
+  tableName: string,
+  options: GeneratorOptions,
+  signal?: AbortSignal,
+): Promise<GeneratorRun> {
+  const line = new StatusLine();
+  const interrupt = signal
+    ? undefined
+    : abortOnInterrupt(() => line.update('Stopping: writing the changes in flight…', true));
+  try {
+    const run = await generateOrders(
+      {
+        tableName,
+        ratePerSecond: options.rate,
+        count: options.count,
+        seed: options.seed,
+        mix: options.mix,
+        writeMode: options.writeMode,
+        concurrency: options.concurrency,
+      },
+      {
+        dynamodb: clients.dynamodb,
+        signal: signal ?? interrupt?.signal,
+        onProgress: (progress) => line.update(formatGeneratorProgress(progress, options.count)),
+      },
+    );
+    line.update(formatGeneratorProgress({ stats: run.stats, elapsedMs: run.elapsedMs }, options.count), true);
+    return run;
+  } finally {
+    line.done();
+    interrupt?.dispose();
+  }
+}

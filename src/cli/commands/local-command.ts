@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { ensurePipelineResources, type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import { abortOnInterrupt } from '../interrupt.ts';
+import { addStackOptions, type StackOptions } from '../shared-options.ts';
+
+export function localCommand(): Command {
+  const command = new Command('local')
+    .summary('run the local AWS twin (DynamoDB Local + Kinesis server) until Ctrl-C')
+    .description(
+      'Starts DynamoDB Local (Java 17+) and a Kinesis API server over --data-dir, creates the orders table (with its ' +
+        'NEW_AND_OLD_IMAGES stream) and the Kinesis stream if missing, prints the endpoints, and runs until Ctrl-C. ' +
+        'Other commands (e.g. `gadget-cdc generate`) find it through the data dir.',
+    );
+  addStackOptions(command);
+  return command.action(async (options: StackOptions) => {
+    const interrupt = abortOnInterrupt();
+    const stack = await startStackWithResources(options);
+    try {
+      console.log('Local stack running. Ctrl-C stops it.');
+      if (!interrupt.signal.aborted) {
+        await new Promise((resolve) => interrupt.signal.addEventListener('abort', resolve, { once: true }));
+      }
+    } finally {
+      await stack.stop();
+      interrupt.dispose();
+      console.log('Local stack stopped.');
+    }
+  });
+}
+
+/** Starts the stack, creates the table and stream, and prints where everything is. */
+export async function startStackWithResources(options: StackOptions): Promise<LocalStack> {
+  const started = performance.now();
+  const stack = await startLocalStack({
+    dataDir: options.dataDir,
+    dynamodbPort: options.dynamodbPort,
+    kinesisPort: options.kinesisPort,
+  });
+  try {
+    const { table, stream } = await ensurePipelineResources(stack.clients, {
+      tableName: options.table,
+      streamName: options.stream,
+      shardCount: options.shards,
+    });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`Local stack up in ${seconds} s (data dir ${stack.dataDir}, Java ${stack.java.version})`);
+    console.log(
+      `  DynamoDB Local  ${stack.dynamodbEndpoint}  table ${table.tableName}${table.created ? ' (created)' : ''}`,
+    );
+    console.log(
+      `  Kinesis         ${stack.kinesisEndpoint}  stream ${stream.streamName}, ${stream.shardCount} shards${stream.created ? ' (created)' : ''}`,
+    );
+    return stack;
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}

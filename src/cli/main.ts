@@ -1,0 +1,27 @@
+import { Command, CommanderError } from 'commander';
+import { PipelineError } from '../errors/pipeline-error.ts';
+import { generateCommand } from './commands/generate-command.ts';
+import { localCommand } from './commands/local-command.ts';
+import { upCommand } from './commands/up-command.ts';
+
+const program = new Command('gadget-cdc')
+  .description(
+    'Change-data-capture for gadget sales orders: DynamoDB → Streams → Kinesis → Firehose → S3 lake → SQL.\n' +
+      'Runs locally (no cloud account) or on AWS.',
+  )
+  .version('0.1.0')
+  .showHelpAfterError('(add --help for usage)')
+  .addCommand(upCommand())
+  .addCommand(localCommand())
+  .addCommand(generateCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof PipelineError) {
+    console.error(`error: ${error.message}`);
+    process.exit(error.code === 'INVALID_OPTION' ? 2 : 1);
+  }
+  throw error;
+}
