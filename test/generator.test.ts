@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { canonicalItem } from '../src/aws/canonical-item.ts';
 import { ensureOrdersTable } from '../src/aws/orders-table.ts';
 import { TableNotFoundError } from '../src/aws/resource-errors.ts';
@@ -8,6 +9,7 @@ import { generateOrders } from '../src/generator/generate-orders.ts';
 import { changeKey, type Order, type OrderChange, orderToItem } from '../src/generator/order.ts';
 import { type LocalStack, startLocalStack } from '../src/local/local-stack.ts';
 import { readStream } from './helpers/dynamodb-stream.ts';
+import { injectWriteFaults } from './helpers/fault-injection.ts';
 import { runCli } from './helpers/spawn-tsx.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
@@ -92,6 +94,57 @@ describe.each(['single', 'batch'] as const)('generate (%s writes) against Dynamo
     expect(new Map([...planner.state].map(([id, order]) => [id, canonicalItem(orderToItem(order))]))).toEqual(
       run.expectedItems(),
     );
+  });
+});
+
+describe('generate under throttling and partial batch failures', () => {
+  it.each([
+    'single',
+    'batch',
+  ] as const)('%s writes lose nothing and keep per-order order', async (writeMode) => {
+    const tableName = `Orders_faulty_${writeMode}`;
+    const { streamArn } = await ensureOrdersTable(stack.clients.dynamodb, tableName);
+    const clients = createAwsClients({ endpoint: stack.dynamodbEndpoint, maxAttempts: 1 });
+    const faults = injectWriteFaults(clients.dynamodb, {
+      unprocessedShare: 0.3,
+      throttleShare: 0.1,
+      seed: writeMode,
+    });
+    const count = 400;
+    const seed = `faulty-${writeMode}`;
+    try {
+      const run = await generateOrders(
+        { tableName, count, seed, mix, writeMode, ratePerSecond: 'max' },
+        { dynamodb: clients.dynamodb, clock },
+      );
+      expect(run.error).toBeUndefined();
+      expect(faults.throttledRequests).toBeGreaterThan(0);
+      if (writeMode === 'batch') expect(faults.unprocessed).toBeGreaterThan(50);
+      expect(run.stats.retries).toBeGreaterThanOrEqual(faults.unprocessed + faults.throttledRequests);
+      expect(run.stats.failed).toBe(0);
+
+      const planner = new ChangePlanner({ seed, mix, clock });
+      const planned = Array.from({ length: count }, () => planner.next());
+      const records = await readStream(stack.clients.streams, streamArn, count);
+      expect(records).toHaveLength(count);
+      const order = (keys: Array<string | undefined>) => {
+        const byKey = new Map<string, number>();
+        return keys.map(
+          (key) => `${key}#${byKey.set(key ?? '', (byKey.get(key ?? '') ?? 0) + 1).get(key ?? '')}`,
+        );
+      };
+      const seenEvents = order(records.map((r) => r.dynamodb?.Keys?.orderid?.S)).map(
+        (id, i) => `${id}:${records[i]?.eventName}`,
+      );
+      const kinds = { insert: 'INSERT', update: 'MODIFY', delete: 'REMOVE' } as const;
+      const plannedEvents = order(planned.map(changeKey)).map(
+        (id, i) => `${id}:${kinds[planned[i]?.kind ?? 'insert']}`,
+      );
+      expect(seenEvents.sort()).toEqual(plannedEvents.sort());
+      expect(await scanAll(tableName)).toEqual(run.expectedItems());
+    } finally {
+      clients.destroy();
+    }
   });
 });
 

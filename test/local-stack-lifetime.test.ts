@@ -59,4 +59,25 @@ describe('local stack lifetime', () => {
       busyPorts: [],
     });
   });
+
+  it('reports a crashed server and stops the rest', async () => {
+    const dataDir = makeTempDir('crash');
+    dirs.push(dataDir);
+    const cli = spawnTsx(CLI, ['local', '--data-dir', dataDir.path]);
+    const output = collectOutput(cli);
+    expect(
+      await waitFor(() => output.text().stdout.includes('Ctrl-C stops it'), 60_000),
+      output.text().stderr,
+    ).toBe(true);
+    const record = JSON.parse(readFileSync(join(dataDir.path, 'local-stack.json'), 'utf8')) as StackRecord;
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    const javaPid = record.serverPids[1] ?? 0;
+    process.kill(javaPid, 'SIGKILL');
+    expect(await exited).toBe(1);
+    expect(output.text().stderr).toMatch(/DynamoDB Local exited unexpectedly; see .*dynamodb-local\.log/);
+    expect(await waitUntilGone(record.serverPids, [record.kinesisEndpoint], 5_000)).toEqual({
+      alivePids: [],
+      busyPorts: [],
+    });
+  });
 });

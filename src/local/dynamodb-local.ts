@@ -23,6 +23,8 @@ export interface RunningServer {
   readonly port: number;
   /** Process ids that must be gone once the server has stopped (the supervisor, the JVM). */
   readonly pids: readonly number[];
+  /** Resolves if the server exits on its own (a crash): stopping it never resolves this. */
+  readonly crashed: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -91,7 +93,23 @@ async function startOnPort(options: DynamoDbLocalOptions, port: number): Promise
     // DynamoDB Local exits 0 on a bad -dbPath, so its own words are the only useful diagnosis.
     throw new LocalServerStartError('DynamoDB Local', failure, javaOutput || keeper.recentOutput());
   }
-  return { endpoint, port, pids: [keeper.pid, javaPid], stop: () => keeper.stop() };
+  let stopping = false;
+  const crashed = new Promise<string>((resolve) => {
+    void keeper.exited.then(() => {
+      if (!stopping)
+        resolve(`DynamoDB Local exited unexpectedly; see ${options.logFile}. Last output:\n${javaOutput}`);
+    });
+  });
+  return {
+    endpoint,
+    port,
+    pids: [keeper.pid, javaPid],
+    crashed,
+    stop: () => {
+      stopping = true;
+      return keeper.stop();
+    },
+  };
 }
 
 /** Where DynamoDB Local's own output goes, under the data dir. */

@@ -51,5 +51,23 @@ export async function startKinesisLocal(options: KinesisLocalOptions): Promise<R
   );
   client.destroy();
   if (failure) return fail(failure);
-  return { endpoint, port: answer.port, pids: [server.pid], stop: () => server.stop() };
+  let stopping = false;
+  const crashed = new Promise<string>((resolve) => {
+    void server.exited.then(({ code, signal }) => {
+      if (!stopping)
+        resolve(
+          `The Kinesis server exited unexpectedly (${signal ?? `code ${code}`}): ${server.recentOutput()}`,
+        );
+    });
+  });
+  return {
+    endpoint,
+    port: answer.port,
+    pids: [server.pid],
+    crashed,
+    stop: () => {
+      stopping = true;
+      return server.stop();
+    },
+  };
 }

@@ -43,3 +43,10 @@ export class DataDirInUseError extends PipelineError {
     );
   }
 }
+
+/** A local server died while the stack was running. */
+export class LocalServerCrashedError extends PipelineError {
+  constructor(reason: string) {
+    super('local', 'LOCAL_SERVER_CRASHED', `${reason}\nThe data dir is intact; start again to resume.`);
+  }
+}

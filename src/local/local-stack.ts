@@ -12,6 +12,7 @@ import {
   type ResourceNames,
   ResourceNamesSchema,
 } from './local-stack-config.ts';
+import { LocalServerCrashedError } from './local-stack-errors.ts';
 import { lockDataDir } from './stack-lock.ts';
 
 /** The local twin's servers, running. */
@@ -22,6 +23,8 @@ export interface LocalStack {
   readonly kinesisEndpoint: string;
   /** Process ids of the servers (supervisors and the JVM); all gone after `stop`. */
   readonly serverPids: readonly number[];
+  /** Resolves with an error if a server dies while the stack runs (never after `stop`). */
+  readonly crashed: Promise<LocalServerCrashedError>;
   /** SDK clients bound to the local endpoints. */
   readonly clients: AwsClients;
   /** Stops every server and releases the data dir; safe to call more than once. */
@@ -80,6 +83,9 @@ export async function startLocalStack(input: Partial<LocalStackConfig> = {}): Pr
       dynamodbEndpoint: dynamodb.value.endpoint,
       kinesisEndpoint: kinesis.value.endpoint,
       serverPids,
+      crashed: Promise.race(started.map((server) => server.crashed)).then(
+        (reason) => new LocalServerCrashedError(reason),
+      ),
       clients,
       stop() {
         stopping ??= (async () => {

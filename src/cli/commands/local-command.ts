@@ -17,9 +17,12 @@ export function localCommand(): Command {
     const stack = await startStackWithResources(options);
     try {
       console.log('Local stack running. Ctrl-C stops it.');
-      if (!interrupt.signal.aborted) {
-        await new Promise((resolve) => interrupt.signal.addEventListener('abort', resolve, { once: true }));
-      }
+      const stopped = new Promise<undefined>((resolve) => {
+        if (interrupt.signal.aborted) resolve(undefined);
+        interrupt.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+      });
+      const crash = await Promise.race([stopped, stack.crashed]);
+      if (crash) throw crash;
     } finally {
       await stack.stop();
       interrupt.dispose();

@@ -27,8 +27,17 @@ export function upCommand(): Command {
     const stack = await startStackWithResources(options);
     try {
       console.log('Generating order changes. Ctrl-C drains and stops.');
-      const run = await runGeneratorWithDisplay(stack.clients, options.table, options, interrupt.signal);
+      // Stop generating on Ctrl-C, or at once if a server dies (its writes could only fail).
+      const stop = new AbortController();
+      interrupt.signal.addEventListener('abort', () => stop.abort(), { once: true });
+      let crash: Error | undefined;
+      void stack.crashed.then((error) => {
+        crash = error;
+        stop.abort();
+      });
+      const run = await runGeneratorWithDisplay(stack.clients, options.table, options, stop.signal);
       console.log(formatGeneratorSummary(run));
+      if (crash) throw crash;
       if (run.error) process.exitCode = 1;
     } finally {
       await stack.stop();

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAwsClients } from '../src/aws/aws-clients.ts';
+import { startLocalStack } from '../src/local/local-stack.ts';
+import type { StackRecord } from '../src/local/stack-lock.ts';
+import { waitFor, waitUntilGone } from './helpers/processes.ts';
+import { CLI, collectOutput, spawnTsx } from './helpers/spawn-tsx.ts';
+import { makeTempDir } from './helpers/temp-dir.ts';
+
+const dataDir = makeTempDir('up');
+afterAll(() => dataDir.remove());
+
+async function countItems(endpoint: string): Promise<number> {
+  const clients = createAwsClients({ endpoint });
+  try {
+    const { Count } = await clients.dynamodb.send(
+      new ScanCommand({ TableName: 'OrdersRawTable', Select: 'COUNT' }),
+    );
+    return Count ?? 0;
+  } finally {
+    clients.destroy();
+  }
+}
+
+describe('gadget-cdc up', () => {
+  it('on Ctrl-C drains the writes in flight, prints the summary, stops every server, and the table holds every change', async () => {
+    const cli = spawnTsx(CLI, ['up', '--data-dir', dataDir.path, '--rate', '200']);
+    const output = collectOutput(cli);
+    expect(
+      await waitFor(() => output.text().stdout.includes('Ctrl-C drains and stops'), 60_000),
+      output.text().stderr,
+    ).toBe(true);
+    const record = JSON.parse(readFileSync(join(dataDir.path, 'local-stack.json'), 'utf8')) as StackRecord;
+    expect(await waitFor(async () => (await countItems(record.dynamodbEndpoint)) >= 100, 30_000)).toBe(true);
+
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    cli.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const { stdout, stderr } = output.text();
+    expect(stderr).toContain('Draining');
+    const summary =
+      /Generator stopped \(interrupted\): (\d+) changes.*\n {2}inserts (\d+), updates (\d+), deletes (\d+)/.exec(
+        stdout,
+      );
+    expect(summary, stdout).not.toBeNull();
+    const [total = 0, inserts = 0, updates = 0, deletes = 0] = (summary ?? []).slice(1).map(Number);
+    expect(inserts + updates + deletes).toBe(total);
+    expect(stdout).toContain('retries 0 (throttled 0), failed 0');
+    expect(stdout).toContain('Local stack stopped.');
+    expect(
+      await waitUntilGone(record.serverPids, [record.dynamodbEndpoint, record.kinesisEndpoint], 5_000),
+    ).toEqual({
+      alivePids: [],
+      busyPorts: [],
+    });
+
+    // Every insert made a new order and every delete removed one: nothing confirmed was lost in the drain.
+    const stack = await startLocalStack({ dataDir: dataDir.path });
+    try {
+      expect(await countItems(stack.dynamodbEndpoint)).toBe(inserts - deletes);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
