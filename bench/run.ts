@@ -3,9 +3,11 @@
  * timings (tests do not depend on machine speed).
  */
 import { generateBenchmark } from './generate-bench.ts';
+import { transformBenchmark } from './transform-bench.ts';
 
 const BENCHMARKS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
   generate: { summary: 'changes/s written to DynamoDB Local, sequential vs batched', run: generateBenchmark },
+  transform: { summary: 'records/s through the Firehose transform handler', run: transformBenchmark },
 };
 
 const [name, ...args] = process.argv.slice(2);
