@@ -1,9 +1,12 @@
-import { ChangePlanner } from '../src/generator/change-planner.ts';
-import { type OrderChange, orderKey, orderToItem } from '../src/generator/order.ts';
-import type { FirehoseTransformationEvent, FirehoseTransformationRecord } from '../src/transform/firehose-event.ts';
+import type {
+  FirehoseTransformationEvent,
+  FirehoseTransformationRecord,
+} from '../src/transform/firehose-event.ts';
 import { handler } from '../src/transform/handler.ts';
+import { transformBatch } from '../src/transform/transform-batch.ts';
+import { plainTransformRecord } from '../src/transform/transform-record.ts';
+import { plannedFirehoseRecords } from './planned-records.ts';
 
-const START_MS = Date.UTC(2026, 10, 22, 8, 0, 0);
 const RUNS = 7;
 /** Firehose's default processor buffer: it invokes the Lambda with about this much record data. */
 const INVOCATION_BYTES = 1024 * 1024;
@@ -13,12 +16,14 @@ const INVOCATION_BYTES = 1024 * 1024;
  * default INSERT/MODIFY/REMOVE mix), each a DynamoDB stream record in the exact shape Pipes puts on Kinesis,
  * delivered in invocations of 1 MB of record data as Firehose's default processor buffer does (a single
  * 100k-record invocation would break Firehose's 6 MB limit). Prints the median of several runs after a
- * warm-up.
+ * warm-up, for the handler, for the plain reference path alone, and for JSON.parse alone of the same payloads
+ * (a yardstick that moves with the machine's speed).
  */
 export async function transformBenchmark(args: string[]): Promise<void> {
   const count = Number(args[0] ?? 100_000);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`record count ${args[0]} is not a positive integer`);
-  const records = firehoseRecordsOf(plannedChanges(count));
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`record count ${args[0]} is not a positive integer`);
+  const records = plannedFirehoseRecords(count);
   const events = invocations(records);
   const payloadBytes = records.reduce((sum, r) => sum + Buffer.byteLength(r.data, 'base64'), 0);
   console.log(
@@ -26,35 +31,61 @@ export async function transformBenchmark(args: string[]): Promise<void> {
       `${events.length} invocations of ~1 MB`,
   );
 
+  const texts = records.map((r) => Buffer.from(r.data, 'base64').toString('utf8'));
+  const cases = {
+    'handler (fast path)         ': async () => {
+      let failed = 0;
+      for (const event of events)
+        for (const record of (await handler(event)).records) if (record.result !== 'Ok') failed++;
+      return failed;
+    },
+    'plain path (JSON.parse+tree)': async () => {
+      let failed = 0;
+      for (const event of events)
+        for (const record of transformBatch(event, plainTransformRecord).response.records)
+          if (record.result !== 'Ok') failed++;
+      return failed;
+    },
+    'for scale, JSON.parse alone ': async () => {
+      for (const text of texts) JSON.parse(text);
+      return 0;
+    },
+  };
   const log = console.log;
-  const rates: number[] = [];
-  let failed = 0;
+  let results: Array<{ label: string; median: number; summary: string; failed: number }>;
   try {
-    console.log = () => {};
-    for (let run = 0; run <= RUNS; run++) {
-      failed = 0;
-      const started = performance.now();
-      for (const event of events) {
-        const response = await handler(event);
-        for (const record of response.records) if (record.result !== 'Ok') failed++;
-      }
-      const seconds = (performance.now() - started) / 1000;
-      if (run > 0) rates.push(count / seconds); // run 0 warms the JIT
-    }
+    console.log = () => {}; // the handler logs a line per invocation
+    results = await measureInTurns(count, cases);
   } finally {
     console.log = log;
   }
-  rates.sort((a, b) => a - b);
-  const median = rates[Math.floor(rates.length / 2)] ?? 0;
-  const format = (rate: number) => `${Math.round(rate).toLocaleString('en-US')} records/s`;
-  console.log(`  handler: median ${format(median)} (min ${format(rates[0] ?? 0)}, max ${format(rates.at(-1) ?? 0)})`);
-  console.log(`  results not Ok: ${failed}`);
+  for (const { label, summary, failed } of results) console.log(`  ${label} ${summary}, ${failed} not Ok`);
+  const [fast, plain, parse] = results.map((r) => r.median) as [number, number, number];
+  console.log(`  fast/plain ${(fast / plain).toFixed(2)}×, fast/JSON.parse ${(fast / parse).toFixed(2)}×`);
 }
 
-function plannedChanges(count: number): OrderChange[] {
-  let now = START_MS;
-  const planner = new ChangePlanner({ seed: 'bench-transform', clock: () => (now += 37) });
-  return Array.from({ length: count }, () => planner.next());
+/**
+ * Runs the cases in turns (one warm-up turn, then RUNS timed ones) so a machine that speeds up or slows down
+ * mid-run affects them alike; returns each case's median, min and max records/s.
+ */
+async function measureInTurns(count: number, cases: Record<string, () => Promise<number>>) {
+  const rates = new Map<string, number[]>();
+  const failures = new Map<string, number>();
+  for (let turn = 0; turn <= RUNS; turn++) {
+    for (const [label, run] of Object.entries(cases)) {
+      const started = performance.now();
+      failures.set(label, await run());
+      const rate = count / ((performance.now() - started) / 1000);
+      if (turn > 0) rates.set(label, [...(rates.get(label) ?? []), rate]);
+    }
+  }
+  const format = (rate: number) => Math.round(rate).toLocaleString('en-US');
+  return Object.keys(cases).map((label) => {
+    const sorted = (rates.get(label) ?? []).sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const summary = `median ${format(median)} records/s (min ${format(sorted[0] ?? 0)}, max ${format(sorted.at(-1) ?? 0)})`;
+    return { label, median, summary, failed: failures.get(label) ?? 0 };
+  });
 }
 
 function invocations(records: readonly FirehoseTransformationRecord[]): FirehoseTransformationEvent[] {
@@ -81,49 +112,5 @@ function firehoseEvent(records: FirehoseTransformationRecord[], n: number): Fire
     sourceKinesisStreamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/kinesis-sales-order',
     region: 'us-east-1',
     records,
-  };
-}
-
-function firehoseRecordsOf(changes: readonly OrderChange[]): FirehoseTransformationRecord[] {
-  return changes.map((change, i): FirehoseTransformationRecord => {
-    const arrival = START_MS + i * 37 + 900;
-    const partitionKey = change.kind === 'delete' ? change.previous.orderid : change.order.orderid;
-    const sequenceNumber = `4954698668313554428650745793${String(i).padStart(28, '0')}`;
-    return {
-      recordId: `${sequenceNumber}0000`,
-      approximateArrivalTimestamp: arrival,
-      data: Buffer.from(JSON.stringify(pipesStreamRecord(change, i)), 'utf8').toString('base64'),
-      kinesisRecordMetadata: {
-        shardId: 'shardId-000000000000',
-        partitionKey,
-        approximateArrivalTimestamp: arrival,
-        sequenceNumber,
-        subsequenceNumber: 0,
-      },
-    };
-  });
-}
-
-/** A DynamoDB stream record as EventBridge Pipes puts it on Kinesis (AWS_CONTRACTS.md). */
-function pipesStreamRecord(change: OrderChange, i: number): unknown {
-  const eventName = change.kind === 'insert' ? 'INSERT' : change.kind === 'update' ? 'MODIFY' : 'REMOVE';
-  const orderid = change.kind === 'delete' ? change.previous.orderid : change.order.orderid;
-  return {
-    eventID: `${i.toString(16).padStart(8, '0')}c4ca4238a0b923820dcc509a6f75849b`,
-    eventName,
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: 'us-east-1',
-    dynamodb: {
-      ApproximateCreationDateTime: Math.floor((START_MS + i * 37) / 1000),
-      Keys: orderKey(orderid),
-      ...(change.kind !== 'delete' && { NewImage: orderToItem(change.order) }),
-      ...(change.kind !== 'insert' && { OldImage: orderToItem(change.previous) }),
-      SequenceNumber: String(100_000_000_000_000_000_000n + BigInt(i) * 100n),
-      SizeBytes: 250,
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-    eventSourceARN:
-      'arn:aws:dynamodb:us-east-1:123456789012:table/OrdersRawTable/stream/2026-11-22T00:00:00.000',
   };
 }

@@ -1,40 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type WireValue, wireArbitraries } from '../../test/helpers/dynamodb-arbitraries.ts';
 import { type LosslessJson, parseLosslessJson } from '../../test/helpers/lossless-json.ts';
 import { canonicalNumber } from '../aws/canonical-item.ts';
 import { itemToJson } from './attribute-json.ts';
 
-/** DynamoDB numbers: up to 38 significant digits, any sign, with or without fraction or exponent. */
-const numberText = fc
-  .tuple(
-    fc.constantFrom('', '-', '+'),
-    fc.stringMatching(/^[0-9]{1,38}$/),
-    fc.option(fc.stringMatching(/^[0-9]{0,10}$/), { nil: undefined }),
-    fc.option(fc.integer({ min: -20, max: 20 }), { nil: undefined }),
-  )
-  .map(
-    ([sign, whole, fraction, exponent]) =>
-      `${sign}${whole}${fraction === undefined ? '' : `.${fraction}`}${exponent === undefined ? '' : `e${exponent}`}`,
-  );
-const base64 = fc.uint8Array({ maxLength: 16 }).map((bytes) => Buffer.from(bytes).toString('base64'));
-
-type WireValue = Record<string, unknown>;
-const { value: attributeValue } = fc.letrec<{ value: WireValue; item: Record<string, WireValue> }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.string().map((S) => ({ S })),
-    numberText.map((N) => ({ N })),
-    base64.map((B) => ({ B })),
-    fc.boolean().map((BOOL) => ({ BOOL })),
-    fc.constant({ NULL: true }),
-    fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 4 }).map((SS) => ({ SS })),
-    fc.uniqueArray(numberText, { minLength: 1, maxLength: 4 }).map((NS) => ({ NS })),
-    fc.uniqueArray(base64, { minLength: 1, maxLength: 3 }).map((BS) => ({ BS })),
-    tie('item').map((M) => ({ M })),
-    fc.array(tie('value'), { maxLength: 4 }).map((L) => ({ L })),
-  ),
-  item: fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), tie('value'), { maxKeys: 6 }),
-}));
+const { attributeValue } = wireArbitraries('wild');
 const item = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), attributeValue, { maxKeys: 10 });
 
 /** The reference: what each wire value must become, numbers as canonical text. */

@@ -1,0 +1,65 @@
+import { ChangePlanner } from '../src/generator/change-planner.ts';
+import { type OrderChange, orderKey, orderToItem } from '../src/generator/order.ts';
+import type { FirehoseTransformationRecord } from '../src/transform/firehose-event.ts';
+
+const START_MS = Date.UTC(2026, 10, 22, 8, 0, 0);
+
+/**
+ * Realistic input for the delivery-side benchmarks: N changes planned by the order generator (its default
+ * INSERT/MODIFY/REMOVE mix, 37 ms apart), each as the DynamoDB stream record EventBridge Pipes puts on Kinesis,
+ * wrapped as Firehose hands it to the transform.
+ */
+export function plannedFirehoseRecords(
+  count: number,
+  seed = 'bench-transform',
+): FirehoseTransformationRecord[] {
+  let now = START_MS;
+  const clock = () => {
+    now += 37;
+    return now;
+  };
+  const planner = new ChangePlanner({ seed, clock });
+  return Array.from({ length: count }, (_, i) => firehoseRecord(planner.next(), i));
+}
+
+function firehoseRecord(change: OrderChange, i: number): FirehoseTransformationRecord {
+  const arrival = START_MS + i * 37 + 900;
+  const partitionKey = change.kind === 'delete' ? change.previous.orderid : change.order.orderid;
+  const sequenceNumber = `4954698668313554428650745793${String(i).padStart(28, '0')}`;
+  return {
+    recordId: `${sequenceNumber}0000`,
+    approximateArrivalTimestamp: arrival,
+    data: Buffer.from(JSON.stringify(pipesStreamRecord(change, i)), 'utf8').toString('base64'),
+    kinesisRecordMetadata: {
+      shardId: 'shardId-000000000000',
+      partitionKey,
+      approximateArrivalTimestamp: arrival,
+      sequenceNumber,
+      subsequenceNumber: 0,
+    },
+  };
+}
+
+/** A DynamoDB stream record as EventBridge Pipes puts it on Kinesis (AWS_CONTRACTS.md). */
+function pipesStreamRecord(change: OrderChange, i: number): unknown {
+  const eventName = change.kind === 'insert' ? 'INSERT' : change.kind === 'update' ? 'MODIFY' : 'REMOVE';
+  const orderid = change.kind === 'delete' ? change.previous.orderid : change.order.orderid;
+  return {
+    eventID: `${i.toString(16).padStart(8, '0')}c4ca4238a0b923820dcc509a6f75849b`,
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    dynamodb: {
+      ApproximateCreationDateTime: Math.floor((START_MS + i * 37) / 1000),
+      Keys: orderKey(orderid),
+      ...(change.kind !== 'delete' && { NewImage: orderToItem(change.order) }),
+      ...(change.kind !== 'insert' && { OldImage: orderToItem(change.previous) }),
+      SequenceNumber: String(100_000_000_000_000_000_000n + BigInt(i) * 100n),
+      SizeBytes: 250,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    eventSourceARN:
+      'arn:aws:dynamodb:us-east-1:123456789012:table/OrdersRawTable/stream/2026-11-22T00:00:00.000',
+  };
+}
