@@ -1,0 +1,72 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PipelineError } from '../errors/pipeline-error.ts';
+import { writeFileDurably } from './durable-file.ts';
+
+/** Where a reader stands in one shard. Written only after the data before it is safely downstream. */
+export const ShardCheckpointSchema = z.object({
+  shardId: z.string().min(1),
+  /** The last record whose data is safely downstream; absent before the first one. */
+  sequenceNumber: z.string().regex(/^\d+$/).optional(),
+  /** The shard is closed and every record of it is downstream. */
+  finished: z.boolean().default(false),
+  /**
+   * Set before a batch is sent, cleared once it is through: after a crash, records up to here may already be
+   * downstream, so re-sending them is counted as a replay.
+   */
+  inFlightThrough: z.string().regex(/^\d+$/).optional(),
+  updatedAt: z.string(),
+});
+export type ShardCheckpoint = z.infer<typeof ShardCheckpointSchema>;
+
+/** A checkpoint file that cannot be read: the reader stops rather than guess a position. */
+export class CorruptCheckpointError extends PipelineError {
+  constructor(path: string, cause: unknown) {
+    super(
+      'pipe',
+      'CORRUPT_CHECKPOINT',
+      `Checkpoint ${path} cannot be read (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        'Delete it to re-read that shard from its start (downstream sees duplicates, nothing is lost).',
+      { cause },
+    );
+  }
+}
+
+/** One JSON file per shard in a directory; every write is atomic and durable. */
+export class ShardCheckpointStore {
+  constructor(readonly directory: string) {}
+
+  async loadAll(): Promise<Map<string, ShardCheckpoint>> {
+    await mkdir(this.directory, { recursive: true });
+    const checkpoints = new Map<string, ShardCheckpoint>();
+    for (const name of await readdir(this.directory)) {
+      if (!name.endsWith('.json')) continue;
+      const path = join(this.directory, name);
+      let checkpoint: ShardCheckpoint;
+      try {
+        checkpoint = ShardCheckpointSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+      } catch (error) {
+        throw new CorruptCheckpointError(path, error);
+      }
+      checkpoints.set(checkpoint.shardId, checkpoint);
+    }
+    return checkpoints;
+  }
+
+  async save(checkpoint: Omit<ShardCheckpoint, 'updatedAt'>): Promise<void> {
+    const content = JSON.stringify({ ...checkpoint, updatedAt: new Date().toISOString() }, null, 2);
+    await writeFileDurably(join(this.directory, `${fileNameOf(checkpoint.shardId)}.json`), `${content}\n`);
+  }
+}
+
+/** Shard ids are safe already ("shardId-00000001700000000000-abc123"); anything else is made so. */
+function fileNameOf(shardId: string): string {
+  return shardId.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** Sequence numbers are decimal strings of up to 40 digits: compare by length, then text. */
+export function compareSequenceNumbers(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
