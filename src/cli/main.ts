@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { localCommand } from './commands/local-command.ts';
+import { pipeCommand } from './commands/pipe-command.ts';
 import { upCommand } from './commands/up-command.ts';
 
 const program = new Command('gadget-cdc')
@@ -13,7 +14,8 @@ const program = new Command('gadget-cdc')
   .showHelpAfterError('(add --help for usage)')
   .addCommand(upCommand())
   .addCommand(localCommand())
-  .addCommand(generateCommand());
+  .addCommand(generateCommand())
+  .addCommand(pipeCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,13 @@ import {
   ProvisionedThroughputExceededException,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import {
+  type KinesisClient,
+  ProvisionedThroughputExceededException as KinesisThroughputExceeded,
+  type PutRecordsCommandInput,
+  type PutRecordsCommandOutput,
+  type PutRecordsResultEntry,
+} from '@aws-sdk/client-kinesis';
 import { SeededRandom } from '../../src/generator/seeded-random.ts';
 
 export interface FaultCounts {
@@ -62,6 +69,64 @@ export function injectWriteFaults(
       };
     },
     { step: 'initialize', name: 'injectWriteFaults' },
+  );
+  return counts;
+}
+
+export interface KinesisFaultCounts {
+  failedEntries: number;
+  throttledCalls: number;
+}
+
+/**
+ * Makes a real Kinesis client misbehave like Kinesis under load: PutRecords forwards only part of its entries
+ * and answers the rest with a per-entry ErrorCode (ProvisionedThroughputExceededException or InternalFailure),
+ * and some calls fail whole with ProvisionedThroughputExceededException. Seeded, so runs repeat.
+ */
+export function injectKinesisPutFaults(
+  client: KinesisClient,
+  options: { failedEntryShare: number; throttleShare: number; seed: string },
+): KinesisFaultCounts {
+  const random = new SeededRandom(options.seed);
+  const counts: KinesisFaultCounts = { failedEntries: 0, throttledCalls: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'PutRecordsCommand') return next(args);
+      if (random.chance(options.throttleShare)) {
+        counts.throttledCalls++;
+        throw new KinesisThroughputExceeded({
+          message: 'injected throttling',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      const input = args.input as PutRecordsCommandInput;
+      const entries = input.Records ?? [];
+      const fails = entries.map(() => random.chance(options.failedEntryShare));
+      const passing = entries.filter((_, i) => !fails[i]);
+      const result =
+        passing.length > 0 ? await next({ ...args, input: { ...input, Records: passing } }) : undefined;
+      const answered = [...((result?.output as PutRecordsCommandOutput | undefined)?.Records ?? [])];
+      const records: PutRecordsResultEntry[] = fails.map((failed, i) =>
+        failed
+          ? {
+              ErrorCode: i % 2 === 0 ? 'ProvisionedThroughputExceededException' : 'InternalFailure',
+              ErrorMessage: 'injected entry failure',
+            }
+          : (answered.shift() as PutRecordsResultEntry),
+      );
+      const failedCount = fails.filter(Boolean).length;
+      counts.failedEntries += failedCount;
+      return {
+        response: result?.response,
+        output: {
+          $metadata: {},
+          ...(result?.output ?? {}),
+          FailedRecordCount: failedCount,
+          Records: records,
+        },
+      };
+    },
+    { step: 'initialize', name: 'injectKinesisPutFaults' },
   );
   return counts;
 }

@@ -1,14 +1,11 @@
-import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { type AwsClients, createAwsClients } from '../../aws/aws-clients.ts';
-import { resolveRegion } from '../../aws/aws-connection.ts';
-import { PipelineError } from '../../errors/pipeline-error.ts';
+import type { AwsClients } from '../../aws/aws-clients.ts';
 import { type GeneratorRun, generateOrders } from '../../generator/generate-orders.ts';
 import { DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
-import { findRunningStack } from '../../local/stack-lock.ts';
 import { formatGeneratorProgress, formatGeneratorSummary } from '../generator-report.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { addDataDirOption, addGeneratorOptions, type GeneratorOptions } from '../shared-options.ts';
+import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
 
 interface GenerateOptions extends GeneratorOptions {
@@ -17,18 +14,6 @@ interface GenerateOptions extends GeneratorOptions {
   endpoint?: string;
   region?: string;
   dataDir: string;
-}
-
-/** No endpoint was given and no local stack runs from the data dir. */
-export class LocalStackNotRunningError extends PipelineError {
-  constructor(dataDir: string) {
-    super(
-      'cli',
-      'LOCAL_STACK_NOT_RUNNING',
-      `No local stack is running from data dir ${dataDir}. Start one in another terminal with \`npx gadget-cdc local\` ` +
-        '(or `npm start`), pass --endpoint <url>, or use --target aws.',
-    );
-  }
 }
 
 export function generateCommand(): Command {
@@ -48,7 +33,7 @@ export function generateCommand(): Command {
   addDataDirOption(command);
   addGeneratorOptions(command, 10);
   return command.action(async (options: GenerateOptions) => {
-    const clients = await connect(options);
+    const clients = await connectToClients(options);
     try {
       const run = await runGeneratorWithDisplay(clients, options.table, options);
       console.log(formatGeneratorSummary(run));
@@ -57,15 +42,6 @@ export function generateCommand(): Command {
       clients.destroy();
     }
   });
-}
-
-async function connect(options: GenerateOptions): Promise<AwsClients> {
-  const region = resolveRegion(options.region);
-  if (options.endpoint) return createAwsClients({ endpoint: options.endpoint, region });
-  if (options.target === 'aws') return createAwsClients({ region });
-  const stack = await findRunningStack(resolve(options.dataDir));
-  if (!stack) throw new LocalStackNotRunningError(resolve(options.dataDir));
-  return createAwsClients({ endpoint: stack.dynamodbEndpoint }, { endpoint: stack.kinesisEndpoint });
 }
 
 /** Runs the generator with a live line (progress bar for bounded runs) and Ctrl-C draining. */

@@ -1,0 +1,129 @@
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
+import { ORDER_KEY_PATH } from '../../pipe/partition-key.ts';
+import type { PipeConfigInput } from '../../pipe/pipe-config.ts';
+import type { PipeMetrics } from '../../pipe/pipe-metrics.ts';
+import { PipeWorker } from '../../pipe/pipe-worker.ts';
+import type { PipeEvent } from '../../pipe/shard-reader.ts';
+import { tableStreamArn } from '../../pipe/table-stream.ts';
+import { abortOnInterrupt } from '../interrupt.ts';
+import { parsePositiveInt } from '../option-parsers.ts';
+import { addDataDirOption } from '../shared-options.ts';
+import { connectToClients } from '../stack-connection.ts';
+import { StatusLine } from '../status-line.ts';
+
+interface PipeOptions {
+  table: string;
+  stream: string;
+  target: 'local' | 'aws';
+  region?: string;
+  dataDir: string;
+  checkpointDir?: string;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  batchSize: number;
+  batchingWindow: number;
+  partitionKey: string;
+}
+
+export function pipeCommand(): Command {
+  const command = new Command('pipe')
+    .summary('run the local EventBridge Pipe: the table’s DynamoDB stream → the Kinesis stream')
+    .description(
+      'Reads every shard of the orders table’s stream (parents before children) and puts each change on the Kinesis ' +
+        'stream as EventBridge Pipes does, keyed by the order so its changes stay in order. Checkpoints each shard under ' +
+        '<data-dir>/checkpoints/pipe: a restart, even after a crash, resumes without losing a change. Runs until Ctrl-C.',
+    )
+    .option('--table <name>', 'orders table (its stream is the source)', DEFAULT_TABLE_NAME)
+    .option('--stream <name>', 'Kinesis stream (the target)', DEFAULT_STREAM_NAME)
+    .addOption(new Option('--target <target>', 'where both live').choices(['local', 'aws']).default('local'))
+    .option('--region <region>', 'AWS region (default: $AWS_REGION or us-east-1)')
+    .addOption(
+      new Option('--starting-position <position>', 'where a first start begins reading')
+        .choices(['TRIM_HORIZON', 'LATEST'])
+        .default('TRIM_HORIZON'),
+    )
+    .option(
+      '--batch-size <n>',
+      'records per delivery, 1-10000 (PutRecords calls hold at most 500)',
+      parseBatchSize,
+      100,
+    )
+    .option(
+      '--batching-window <seconds>',
+      'gather records this long before a smaller delivery, 0-300',
+      parseWindow,
+      0,
+    )
+    .option(
+      '--partition-key <json-path>',
+      `Kinesis partition key, e.g. ${ORDER_KEY_PATH} or $.eventID`,
+      ORDER_KEY_PATH,
+    )
+    .option('--checkpoint-dir <dir>', 'where checkpoints live (default: <data-dir>/checkpoints/pipe)');
+  addDataDirOption(command);
+  return command.action(async (options: PipeOptions) => {
+    const clients = await connectToClients(options);
+    try {
+      const config: PipeConfigInput = {
+        streamArn: await tableStreamArn(clients.dynamodb, options.table),
+        kinesisStreamName: options.stream,
+        checkpointDir: resolve(options.checkpointDir ?? join(options.dataDir, 'checkpoints', 'pipe')),
+        startingPosition: options.startingPosition,
+        batchSize: options.batchSize,
+        batchingWindowMs: options.batchingWindow * 1000,
+        partitionKeyPath: options.partitionKey,
+      };
+      await runPipe(new PipeWorker(clients, config, printEvent), options);
+    } finally {
+      clients.destroy();
+    }
+  });
+}
+
+async function runPipe(worker: PipeWorker, options: PipeOptions): Promise<void> {
+  const line = new StatusLine();
+  const interrupt = abortOnInterrupt(() => line.update('Stopping: finishing the delivery in flight…', true));
+  interrupt.signal.addEventListener('abort', () => void worker.stop(), { once: true });
+  console.error(`Pipe: table ${options.table} stream → Kinesis ${options.stream}. Ctrl-C stops.`);
+  const timer = setInterval(() => line.update(formatPipeStatus(worker.metrics)), 250);
+  try {
+    await worker.start();
+  } finally {
+    clearInterval(timer);
+    line.update(formatPipeStatus(worker.metrics), true);
+    line.done();
+    interrupt.dispose();
+  }
+}
+
+export function formatPipeStatus(metrics: PipeMetrics): string {
+  const shards = [...metrics.shards.values()];
+  const reading = shards.filter((s) => s.state === 'reading').length;
+  const retries = metrics.put.entriesRetried + metrics.put.callsRetried;
+  return (
+    `read ${metrics.recordsRead} · put ${metrics.recordsPut} · replayed ${metrics.replayed} · retries ${retries}` +
+    ` · gaps ${metrics.gaps} · shards ${reading} reading/${shards.length} · behind ${(metrics.millisBehind / 1000).toFixed(1)} s`
+  );
+}
+
+function printEvent(event: PipeEvent): void {
+  process.stderr.write(`\n[pipe ${event.level}] ${event.message}\n`);
+}
+
+function parseBatchSize(value: string): number {
+  const size = parsePositiveInt('--batch-size')(value);
+  if (size > 10_000)
+    throw new InvalidArgumentError(`--batch-size is at most 10000 (as for a Pipe), got ${value}.`);
+  return size;
+}
+
+function parseWindow(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 300) {
+    throw new InvalidArgumentError(
+      `--batching-window is whole seconds from 0 to 300, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return seconds;
+}
