@@ -3,10 +3,15 @@
  * timings (tests do not depend on machine speed).
  */
 import { generateBenchmark } from './generate-bench.ts';
+import { pipeBenchmark } from './pipe-bench.ts';
 import { transformBenchmark } from './transform-bench.ts';
 
 const BENCHMARKS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
   generate: { summary: 'changes/s written to DynamoDB Local, sequential vs batched', run: generateBenchmark },
+  pipe: {
+    summary: 'pipe drain records/s from a backlog, and write → Kinesis latency at 500/s',
+    run: pipeBenchmark,
+  },
   transform: { summary: 'records/s through the Firehose transform handler', run: transformBenchmark },
 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/spawn-tsx.ts';
 
-const COMMANDS = ['up', 'local', 'generate'];
+const COMMANDS = ['up', 'local', 'generate', 'pipe'];
 
 describe('gadget-cdc CLI', () => {
   it('lists every command with a one-line explanation', async () => {
@@ -23,6 +23,13 @@ describe('gadget-cdc CLI', () => {
     [['generate', '--mix', 'insert=50,update=10'], /adds up to 60, not 100/],
     [['generate', '--write-mode', 'fast'], /Allowed choices are auto, single, batch/],
     [['up', '--dynamodb-port', '70000'], /port is a whole number from 1 to 65535, got "70000"/],
+    [['pipe', '--batch-size', '20000'], /--batch-size is at most 10000 \(as for a Pipe\), got 20000/],
+    [['pipe', '--batching-window', '301'], /--batching-window is whole seconds from 0 to 300, got "301"/],
+    [
+      ['pipe', '--partition-key', 'orderid'],
+      /"orderid" is not a dotted JSON path like \$\.dynamodb\.Keys\.orderid\.S/,
+    ],
+    [['pipe', '--starting-position', 'EARLIEST'], /Allowed choices are TRIM_HORIZON, LATEST/],
   ])('refuses %j with the value and the expected form', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).not.toBe(0);

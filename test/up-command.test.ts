@@ -25,7 +25,7 @@ async function countItems(endpoint: string): Promise<number> {
 }
 
 describe('gadget-cdc up', () => {
-  it('on Ctrl-C drains the writes in flight, prints the summary, stops every server, and the table holds every change', async () => {
+  it('on Ctrl-C drains the writes in flight and the pipe, prints the summary, stops every server, and the table holds every change', async () => {
     const cli = spawnTsx(CLI, ['up', '--data-dir', dataDir.path, '--rate', '200']);
     const output = collectOutput(cli);
     expect(
@@ -48,6 +48,10 @@ describe('gadget-cdc up', () => {
     const [total = 0, inserts = 0, updates = 0, deletes = 0] = (summary ?? []).slice(1).map(Number);
     expect(inserts + updates + deletes).toBe(total);
     expect(stdout).toContain('retries 0 (throttled 0), failed 0');
+    // The pipe caught up before the stop: every change of the run is on Kinesis, none twice.
+    const pipe = /Pipe stopped: (\d+) changes put on Kinesis \((\d+) read, 0 replayed/.exec(stdout);
+    expect(pipe, stdout).not.toBeNull();
+    expect(Number(pipe?.[1])).toBe(total);
     expect(stdout).toContain('Local stack stopped.');
     expect(
       await waitUntilGone(record.serverPids, [record.dynamodbEndpoint, record.kinesisEndpoint], 5_000),

@@ -2,6 +2,7 @@ import {
   type _Record,
   ExpiredIteratorException,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   ResourceNotFoundException,
   type ShardIteratorType,
@@ -118,6 +119,14 @@ export async function readShard(
     trimmedStrikes = 0;
   };
 
+  /** The next page, asked for while the current one is being delivered. */
+  let prefetched: Promise<GetRecordsCommandOutput> | undefined;
+  const fetchPage = (shardIterator: string) => {
+    const page = streams.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: 1000 }));
+    page.catch(() => undefined); // awaited later, or dropped with its iterator after an error
+    return page;
+  };
+
   status.state = 'reading';
   let iterator: string | undefined;
   let failures = 0;
@@ -129,7 +138,8 @@ export async function readShard(
         finished = true; // a closed shard read past its end
         break;
       }
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const page = await (prefetched ?? fetchPage(iterator));
+      prefetched = undefined;
       failures = 0;
       trimmedStrikes = 0;
       const records = page.Records ?? [];
@@ -146,9 +156,11 @@ export async function readShard(
       const closed = iterator === undefined;
       finished = closed;
       const windowOver = Date.now() - bufferSince >= options.batchingWindowMs;
-      while (buffer.length >= options.batchSize || (buffer.length > 0 && (closed || windowOver))) {
-        await deliver(buffer.slice(0, options.batchSize));
-        buffer = buffer.slice(options.batchSize);
+      if (buffer.length >= options.batchSize || (buffer.length > 0 && (closed || windowOver))) {
+        if (!closed && records.length > 0) prefetched = fetchPage(iterator as string);
+        const batch = buffer;
+        buffer = [];
+        await deliver(batch); // in PutRecords calls of at most batchSize records
       }
       if (closed) break;
       if (records.length === 0 || (buffer.length > 0 && records.length < 1000)) {
@@ -157,6 +169,7 @@ export async function readShard(
         await sleep(Math.max(0, Math.min(options.pollIntervalMs, untilWindow)), stop);
       }
     } catch (error) {
+      prefetched = undefined;
       if (abort.aborted) return 'stopped';
       if (error instanceof ExpiredIteratorException) {
         metrics.iteratorsRenewed++;

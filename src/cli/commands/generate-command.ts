@@ -50,6 +50,8 @@ export async function runGeneratorWithDisplay(
   tableName: string,
   options: GeneratorOptions,
   signal?: AbortSignal,
+  /** More to show on the live line (e.g. the pipe's progress). */
+  extraStatus: () => string = () => '',
 ): Promise<GeneratorRun> {
   const line = new StatusLine();
   const interrupt = signal
@@ -69,10 +71,14 @@ export async function runGeneratorWithDisplay(
       {
         dynamodb: clients.dynamodb,
         signal: signal ?? interrupt?.signal,
-        onProgress: (progress) => line.update(formatGeneratorProgress(progress, options.count)),
+        onProgress: (progress) =>
+          line.update(formatGeneratorProgress(progress, options.count) + extraStatus()),
       },
     );
-    line.update(formatGeneratorProgress({ stats: run.stats, elapsedMs: run.elapsedMs }, options.count), true);
+    line.update(
+      formatGeneratorProgress({ stats: run.stats, elapsedMs: run.elapsedMs }, options.count) + extraStatus(),
+      true,
+    );
     return run;
   } finally {
     line.done();

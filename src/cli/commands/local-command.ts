@@ -1,5 +1,10 @@
 import { Command } from 'commander';
-import { ensurePipelineResources, type LocalStack, startLocalStack } from '../../local/local-stack.ts';
+import {
+  ensurePipelineResources,
+  type LocalStack,
+  type PipelineResources,
+  startLocalStack,
+} from '../../local/local-stack.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { addStackOptions, type StackOptions } from '../shared-options.ts';
 
@@ -14,7 +19,7 @@ export function localCommand(): Command {
   addStackOptions(command);
   return command.action(async (options: StackOptions) => {
     const interrupt = abortOnInterrupt();
-    const stack = await startStackWithResources(options);
+    const { stack } = await startStackWithResources(options);
     try {
       console.log('Local stack running. Ctrl-C stops it.');
       const stopped = new Promise<undefined>((resolve) => {
@@ -32,7 +37,9 @@ export function localCommand(): Command {
 }
 
 /** Starts the stack, creates the table and stream, and prints where everything is. */
-export async function startStackWithResources(options: StackOptions): Promise<LocalStack> {
+export async function startStackWithResources(
+  options: StackOptions,
+): Promise<{ stack: LocalStack; resources: PipelineResources }> {
   const started = performance.now();
   const stack = await startLocalStack({
     dataDir: options.dataDir,
@@ -40,7 +47,7 @@ export async function startStackWithResources(options: StackOptions): Promise<Lo
     kinesisPort: options.kinesisPort,
   });
   try {
-    const { table, stream } = await ensurePipelineResources(stack.clients, {
+    const resources = await ensurePipelineResources(stack.clients, {
       tableName: options.table,
       streamName: options.stream,
       shardCount: options.shards,
@@ -48,12 +55,12 @@ export async function startStackWithResources(options: StackOptions): Promise<Lo
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`Local stack up in ${seconds} s (data dir ${stack.dataDir}, Java ${stack.java.version})`);
     console.log(
-      `  DynamoDB Local  ${stack.dynamodbEndpoint}  table ${table.tableName}${table.created ? ' (created)' : ''}`,
+      `  DynamoDB Local  ${stack.dynamodbEndpoint}  table ${resources.table.tableName}${resources.table.created ? ' (created)' : ''}`,
     );
     console.log(
-      `  Kinesis         ${stack.kinesisEndpoint}  stream ${stream.streamName}, ${stream.shardCount} shards${stream.created ? ' (created)' : ''}`,
+      `  Kinesis         ${stack.kinesisEndpoint}  stream ${resources.stream.streamName}, ${resources.stream.shardCount} shards${resources.stream.created ? ' (created)' : ''}`,
     );
-    return stack;
+    return { stack, resources };
   } catch (error) {
     await stack.stop();
     throw error;

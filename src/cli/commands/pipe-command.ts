@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
-import { ORDER_KEY_PATH } from '../../pipe/partition-key.ts';
+import { ORDER_KEY_PATH, partitionKeyReader } from '../../pipe/partition-key.ts';
 import type { PipeConfigInput } from '../../pipe/pipe-config.ts';
 import type { PipeMetrics } from '../../pipe/pipe-metrics.ts';
 import { PipeWorker } from '../../pipe/pipe-worker.ts';
@@ -58,6 +58,7 @@ export function pipeCommand(): Command {
     .option(
       '--partition-key <json-path>',
       `Kinesis partition key, e.g. ${ORDER_KEY_PATH} or $.eventID`,
+      parsePartitionKey,
       ORDER_KEY_PATH,
     )
     .option('--checkpoint-dir <dir>', 'where checkpoints live (default: <data-dir>/checkpoints/pipe)');
@@ -74,7 +75,7 @@ export function pipeCommand(): Command {
         batchingWindowMs: options.batchingWindow * 1000,
         partitionKeyPath: options.partitionKey,
       };
-      await runPipe(new PipeWorker(clients, config, printEvent), options);
+      await runPipe(new PipeWorker(clients, config, printPipeEvent), options);
     } finally {
       clients.destroy();
     }
@@ -95,6 +96,21 @@ async function runPipe(worker: PipeWorker, options: PipeOptions): Promise<void> 
     line.done();
     interrupt.dispose();
   }
+  console.log(formatPipeSummary(worker.metrics));
+}
+
+/** The end-of-run lines: what went through, what was retried, and anything lost upstream. */
+export function formatPipeSummary(metrics: PipeMetrics): string {
+  const put = metrics.put;
+  const lines = [
+    `Pipe stopped: ${metrics.recordsPut} changes put on Kinesis (${metrics.recordsRead} read, ${metrics.replayed} replayed after a crash)`,
+    `  PutRecords calls ${put.calls}, entries retried ${put.entriesRetried}, calls retried ${put.callsRetried}, iterators renewed ${metrics.iteratorsRenewed}`,
+  ];
+  if (metrics.partitionKeyFallbacks > 0)
+    lines.push(`  keyed by eventID (no partition key found): ${metrics.partitionKeyFallbacks}`);
+  if (metrics.gaps > 0)
+    lines.push(`  GAPS: ${metrics.gaps} (records trimmed from the source before they were read)`);
+  return lines.join('\n');
 }
 
 export function formatPipeStatus(metrics: PipeMetrics): string {
@@ -107,7 +123,7 @@ export function formatPipeStatus(metrics: PipeMetrics): string {
   );
 }
 
-function printEvent(event: PipeEvent): void {
+export function printPipeEvent(event: PipeEvent): void {
   process.stderr.write(`\n[pipe ${event.level}] ${event.message}\n`);
 }
 
@@ -116,6 +132,15 @@ function parseBatchSize(value: string): number {
   if (size > 10_000)
     throw new InvalidArgumentError(`--batch-size is at most 10000 (as for a Pipe), got ${value}.`);
   return size;
+}
+
+function parsePartitionKey(value: string): string {
+  try {
+    partitionKeyReader(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return value;
 }
 
 function parseWindow(value: string): number {

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { PipeWorker } from '../../pipe/pipe-worker.ts';
 import { formatGeneratorSummary } from '../generator-report.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import {
@@ -9,25 +11,37 @@ import {
 } from '../shared-options.ts';
 import { runGeneratorWithDisplay } from './generate-command.ts';
 import { startStackWithResources } from './local-command.ts';
+import { formatPipeSummary, printPipeEvent } from './pipe-command.ts';
 
 export function upCommand(): Command {
   const command = new Command('up')
-    .summary('the main job: start the local stack and feed it live order changes (npm start)')
+    .summary('the main job: start the local stack, feed it live order changes and capture them (npm start)')
     .description(
-      'Starts the local stack (as `gadget-cdc local`), then generates order changes into the orders table with a live ' +
-        'status line until Ctrl-C (or --count), drains the writes in flight, stops every server and prints a summary. ' +
-        'Run it again and it resumes from --data-dir. The capture, delivery and lake stages join it as they land.',
+      'Starts the local stack (as `gadget-cdc local`) and the pipe (as `gadget-cdc pipe`: the table’s stream → Kinesis), ' +
+        'then generates order changes into the orders table with a live status line until Ctrl-C (or --count), drains ' +
+        'the writes in flight and lets the pipe catch up, stops every server and prints a summary. Run it again and it ' +
+        'resumes from --data-dir. The delivery and lake stages join it as they land.',
     );
   addStackOptions(command);
   addGeneratorOptions(command, 10);
   return command.action(async (options: StackOptions & GeneratorOptions) => {
     const interrupt = abortOnInterrupt(() =>
-      process.stderr.write('\nDraining: finishing the writes in flight…\n'),
+      process.stderr.write('\nDraining: finishing the writes in flight, then the pipe…\n'),
     );
-    const stack = await startStackWithResources(options);
+    const { stack, resources } = await startStackWithResources(options);
+    const pipe = new PipeWorker(
+      stack.clients,
+      {
+        streamArn: resources.table.streamArn,
+        kinesisStreamName: resources.stream.streamName,
+        checkpointDir: join(stack.dataDir, 'checkpoints', 'pipe'),
+      },
+      printPipeEvent,
+    );
+    const piping = pipe.start();
     try {
-      console.log('Generating order changes. Ctrl-C drains and stops.');
-      // Stop generating on Ctrl-C, or at once if a server dies (its writes could only fail).
+      console.log('Generating order changes; the pipe puts each on Kinesis. Ctrl-C drains and stops.');
+      // Stop generating on Ctrl-C, or at once if a server dies or the pipe fails.
       const stop = new AbortController();
       interrupt.signal.addEventListener('abort', () => stop.abort(), { once: true });
       let crash: Error | undefined;
@@ -35,11 +49,24 @@ export function upCommand(): Command {
         crash = error;
         stop.abort();
       });
-      const run = await runGeneratorWithDisplay(stack.clients, options.table, options, stop.signal);
+      piping.catch(() => stop.abort());
+      const run = await runGeneratorWithDisplay(
+        stack.clients,
+        options.table,
+        options,
+        stop.signal,
+        () => ` · pipe → Kinesis ${pipe.metrics.recordsPut}`,
+      );
       console.log(formatGeneratorSummary(run));
       if (crash) throw crash;
+      if (!(await pipe.caughtUp()))
+        console.error('The pipe did not catch up within 30 s; it resumes on the next run.');
+      await pipe.stop();
+      await piping; // rethrows a pipe failure
+      console.log(formatPipeSummary(pipe.metrics));
       if (run.error) process.exitCode = 1;
     } finally {
+      await pipe.abort();
       await stack.stop();
       interrupt.dispose();
       console.log('Local stack stopped.');
