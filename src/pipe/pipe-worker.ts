@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { _Record, Shard } from '@aws-sdk/client-dynamodb-streams';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { sleep } from '../aws/backoff.ts';
+import { backoffDelayMs, isRetryableAwsError, sleep } from '../aws/backoff.ts';
 import { writeFileDurably } from '../checkpoint/durable-file.ts';
 import { type ShardCheckpoint, ShardCheckpointStore } from '../checkpoint/shard-checkpoints.ts';
 import { type KinesisEntry, MAX_ENTRIES_PER_CALL, putInOrder } from './kinesis-writer.ts';
@@ -102,11 +102,41 @@ export class PipeWorker {
       );
     }
     const initialStart = firstRun ? config.startingPosition : 'TRIM_HORIZON';
-    let knownAtStart: Set<string> | undefined;
 
+    try {
+      await this.scheduleShards(store, checkpoints, initialStart);
+    } catch (error) {
+      this.failure ??= error;
+    }
+    this.stopController.abort(); // a failed scheduler stops the readers too
+    await Promise.all(this.readers.values());
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /**
+   * Until stopped: looks at the stream's shards every `shardRefreshMs` (and whenever a shard finishes) and
+   * starts a reader for each shard whose parent is read to its end, or gone from the stream.
+   */
+  private async scheduleShards(
+    store: ShardCheckpointStore,
+    checkpoints: Map<string, ShardCheckpoint>,
+    initialStart: 'TRIM_HORIZON' | 'LATEST',
+  ): Promise<void> {
+    const { config } = this;
     const stop = this.stopController.signal;
+    let knownAtStart: Set<string> | undefined;
+    let describeFailures = 0;
     while (!stop.aborted && this.failure === undefined) {
-      const shards = await describeShards(this.clients.streams, config.streamArn);
+      let shards: Shard[];
+      try {
+        shards = await describeShards(this.clients.streams, config.streamArn);
+        describeFailures = 0;
+      } catch (error) {
+        // A passing outage must not stop readers that are fine: look again after a backoff.
+        if (!isRetryableAwsError(error) || stop.aborted) throw error;
+        await sleep(backoffDelayMs(++describeFailures, config.backoff), stop);
+        continue;
+      }
       knownAtStart ??= new Set(shards.map((shard) => shard.ShardId ?? ''));
       const described = new Set(shards.map((shard) => shard.ShardId));
       for (const shard of shards) {
@@ -127,8 +157,6 @@ export class PipeWorker {
         void sleep(config.shardRefreshMs, stop).then(resolve);
       });
     }
-    await Promise.all(this.readers.values());
-    if (this.failure !== undefined) throw this.failure;
   }
 
   private statusOf(shard: Shard, checkpoint: ShardCheckpoint | undefined): ShardStatus {
