@@ -1,0 +1,36 @@
+/**
+ * One line of Firehose's error output (AWS_CONTRACTS.md, Firehose): a record the transform failed, or every
+ * record of an invocation that failed after its retries, with its original bytes (base64) so nothing is lost.
+ * Times are epoch milliseconds, numbers in the JSON.
+ */
+export interface FirehoseErrorRecord {
+  readonly attemptsMade: number;
+  readonly arrivalTimestamp: number;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  readonly attemptEndingTimestamp: number;
+  readonly rawData: string;
+  readonly lambdaArn: string;
+}
+
+/** Error codes the delivery writes; the Lambda ones are Firehose's own. */
+export const ERROR_CODES = {
+  processingFailed: 'Lambda.ProcessingFailedStatus',
+  functionError: 'Lambda.FunctionError',
+  missingRecordId: 'Lambda.MissingRecordId',
+  missingPartitionKey: 'DynamicPartitioning.MissingPartitionKey',
+} as const;
+
+/** The error record as one JSON line, fields in Firehose's order. */
+export function errorRecordLine(record: FirehoseErrorRecord): string {
+  const {
+    attemptsMade,
+    arrivalTimestamp,
+    errorCode,
+    errorMessage,
+    attemptEndingTimestamp,
+    rawData,
+    lambdaArn,
+  } = record;
+  return `${JSON.stringify({ attemptsMade, arrivalTimestamp, errorCode, errorMessage, attemptEndingTimestamp, rawData, lambdaArn })}\n`;
+}
