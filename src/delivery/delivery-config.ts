@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * The local Firehose's settings, named after the delivery stream's (AWS_CONTRACTS.md, Firehose). Defaults are
+ * tuned for freshness locally (about a second end to end); AWS's own defaults are 1 MB / 60 s for the
+ * processor and 5 MiB / 300 s for S3, and any of them can be set.
+ */
+export const DeliveryConfigSchema = z.object({
+  deliveryStreamName: z.string().min(1).default('orders-cdc'),
+  /** Grows with each configuration change on AWS; part of every object name. */
+  version: z.number().int().min(1).default(1),
+  kinesisStreamName: z.string().min(1),
+  /** Where a first start begins reading (Firehose itself starts at LATEST when created). */
+  startingPosition: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
+  /** Checkpoints go to `<checkpointDir>/<delivery stream>/shards/<shardId>.json`. */
+  checkpointDir: z.string().min(1),
+  processorBuffer: z
+    .object({
+      sizeBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(3 * 1024 * 1024),
+      intervalMs: z.number().int().min(0).max(900_000),
+    })
+    .default({ sizeBytes: 1024 * 1024, intervalMs: 500 }),
+  destinationBuffer: z
+    .object({
+      sizeBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(128 * 1024 * 1024),
+      intervalMs: z.number().int().min(0).max(900_000),
+    })
+    .default({ sizeBytes: 5 * 1024 * 1024, intervalMs: 1_000 }),
+  invocationRetries: z.number().int().min(0).default(3),
+  prefix: z.string().default('orders_cdc/dt=!{partitionKeyFromLambda:dt}/'),
+  errorOutputPrefix: z.string().default('errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/'),
+  compression: z.enum(['UNCOMPRESSED', 'GZIP']).default('UNCOMPRESSED'),
+  region: z.string().default('us-east-1'),
+  /** ARNs shown to the transform in its event (the local twin has no real ones). */
+  deliveryStreamArn: z.string().default('arn:aws:firehose:us-east-1:000000000000:deliverystream/orders-cdc'),
+  lambdaArn: z.string().default('arn:aws:lambda:us-east-1:000000000000:function:orders-cdc-transform'),
+  pollIntervalMs: z.number().int().min(0).default(200),
+});
+export type DeliveryConfig = z.infer<typeof DeliveryConfigSchema>;
+export type DeliveryConfigInput = z.input<typeof DeliveryConfigSchema>;

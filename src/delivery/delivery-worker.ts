@@ -1,0 +1,307 @@
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+} from '@aws-sdk/client-kinesis';
+import { backoffDelayMs, DEFAULT_BACKOFF, isRetryableAwsError, sleep } from '../aws/backoff.ts';
+import { type ShardCheckpoint, ShardCheckpointStore } from '../checkpoint/shard-checkpoints.ts';
+import { HintedBuffer } from './buffer.ts';
+import { type DeliveryConfig, type DeliveryConfigInput, DeliveryConfigSchema } from './delivery-config.ts';
+import { ERROR_CODES, errorRecordLine } from './error-record.ts';
+import { objectKey } from './object-name.ts';
+import { compilePrefix, MissingPartitionKeyError, type S3Prefix } from './s3-prefix.ts';
+import { ShardProgress } from './shard-progress.ts';
+import {
+  invokeTransform,
+  type RecordOutcome,
+  type SourceRecord,
+  type TransformHandler,
+} from './transform-invoker.ts';
+
+/** Where objects go: the lake folder locally, the bucket on AWS (see src/lake). */
+export interface ObjectWriter {
+  put(key: string, body: Uint8Array): Promise<void>;
+}
+
+/** What the delivery has done, for status, the dashboard and the tests (RELIABILITY.md "Accounting"). */
+export class DeliveryMetrics {
+  recordsIn = 0;
+  ok = 0;
+  dropped = 0;
+  processingFailed = 0;
+  invocations = 0;
+  objectsWritten = 0;
+  bytesWritten = 0;
+  errorObjectsWritten = 0;
+  /** Per shard: how far behind the stream's tip the last read was (Kinesis' MillisBehindLatest). */
+  readonly millisBehind = new Map<string, number>();
+  bufferedRecords = 0;
+}
+
+interface BufferedRow {
+  readonly record: SourceRecord;
+  readonly bytes: Uint8Array;
+}
+
+/** Records read and not yet durable, beyond which reading pauses (memory stays bounded). */
+const MAX_BUFFERED_RECORDS = 50_000;
+
+/**
+ * The local Firehose: Kinesis source, Lambda processor, S3 destination. Reads every shard, buffers records
+ * (processor hints), runs the transform with Firehose's event and rules, routes Ok rows to their dynamic
+ * partition and failures to the error prefix as Firehose's JSON envelope, buffers each partition
+ * (destination hints) and writes objects named as Firehose names them. A shard's checkpoint moves only past
+ * records that are durable in the lake or the error prefix (or dropped by the transform).
+ */
+export class DeliveryWorker {
+  readonly metrics = new DeliveryMetrics();
+  private readonly config: DeliveryConfig;
+  private readonly dataPrefix: S3Prefix;
+  private readonly errorPrefix: S3Prefix;
+  private readonly processor: HintedBuffer<SourceRecord>;
+  private readonly destinations = new Map<string, HintedBuffer<BufferedRow>>();
+  private readonly progress = new Map<string, ShardProgress>();
+  private readonly saved = new Map<string, string | undefined>();
+  private readonly stopController = new AbortController();
+  private checkpoints: ShardCheckpointStore | undefined;
+  private running: Promise<void> | undefined;
+  private readersDone = false;
+  /** Objects whose size hint was met while routing, waiting to be written. */
+  private ready: Array<[key: string, rows: BufferedRow[]]> = [];
+
+  constructor(
+    private readonly clients: { readonly kinesis: Pick<KinesisClient, 'send'> },
+    private readonly store: ObjectWriter,
+    private readonly handler: TransformHandler,
+    config: DeliveryConfigInput,
+  ) {
+    this.config = DeliveryConfigSchema.parse(config);
+    this.dataPrefix = compilePrefix(this.config.prefix, 'data');
+    this.errorPrefix = compilePrefix(this.config.errorOutputPrefix, 'error');
+    this.processor = new HintedBuffer(this.config.processorBuffer);
+  }
+
+  start(): Promise<void> {
+    this.running ??= this.run();
+    return this.running;
+  }
+
+  /** Stops reading, delivers everything read so far, moves the checkpoints, and resolves. */
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const { config } = this;
+    this.checkpoints = new ShardCheckpointStore(
+      join(config.checkpointDir, config.deliveryStreamName, 'shards'),
+    );
+    const saved = await this.checkpoints.loadAll();
+    const firstRun = saved.size === 0;
+    const { Shards: shards = [] } = await this.clients.kinesis.send(
+      new ListShardsCommand({ StreamName: config.kinesisStreamName }),
+    );
+    const readers = shards.map((shard) => {
+      const shardId = shard.ShardId as string;
+      const checkpoint = saved.get(shardId);
+      this.progress.set(shardId, new ShardProgress(checkpoint?.sequenceNumber));
+      this.saved.set(shardId, checkpoint?.sequenceNumber);
+      return this.readShard(shardId, checkpoint, firstRun ? config.startingPosition : 'TRIM_HORIZON');
+    });
+    const pumping = this.pump();
+    try {
+      await Promise.all(readers);
+    } finally {
+      this.readersDone = true; // the pump's last pass then delivers everything they read
+      this.stopController.abort();
+    }
+    await pumping;
+  }
+
+  /** Moves buffered records along whenever a buffering hint is met; at the stop, everything. */
+  private async pump(): Promise<void> {
+    const stop = this.stopController.signal;
+    for (;;) {
+      const final = stop.aborted && this.readersDone;
+      const now = Date.now();
+      if (this.processor.isDue(now) || (final && this.processor.size > 0))
+        await this.process(this.processor.take());
+      for (const [key, rows] of this.ready.splice(0)) await this.write(key, rows);
+      for (const [key, buffer] of this.destinations) {
+        if (buffer.isDue(Date.now()) || (final && buffer.size > 0)) await this.write(key, buffer.take());
+      }
+      await this.saveCheckpoints();
+      this.metrics.bufferedRecords = [...this.progress.values()].reduce((sum, p) => sum + p.inFlight, 0);
+      if (final) return;
+      const next = Math.min(this.processor.dueAt(), ...[...this.destinations.values()].map((b) => b.dueAt()));
+      await sleep(Math.max(5, Math.min(50, next - Date.now())), stop.aborted ? undefined : stop);
+    }
+  }
+
+  private async readShard(shardId: string, checkpoint: ShardCheckpoint | undefined, startAt: string) {
+    const { config } = this;
+    const stop = this.stopController.signal;
+    let lastRead = checkpoint?.sequenceNumber;
+    let iterator: string | undefined;
+    let failures = 0;
+    while (!stop.aborted) {
+      try {
+        if (this.metrics.bufferedRecords >= MAX_BUFFERED_RECORDS) {
+          await sleep(50, stop);
+          continue;
+        }
+        iterator ??= (
+          await this.clients.kinesis.send(
+            new GetShardIteratorCommand({
+              StreamName: config.kinesisStreamName,
+              ShardId: shardId,
+              ...(lastRead
+                ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: lastRead }
+                : { ShardIteratorType: startAt as 'LATEST' }),
+            }),
+          )
+        ).ShardIterator;
+        if (!iterator) return;
+        const page = await this.clients.kinesis.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }),
+        );
+        failures = 0;
+        iterator = page.NextShardIterator;
+        this.metrics.millisBehind.set(shardId, page.MillisBehindLatest ?? 0);
+        const now = Date.now();
+        for (const record of page.Records ?? []) {
+          const data = record.Data ?? new Uint8Array();
+          const source: SourceRecord = {
+            shardId,
+            sequenceNumber: record.SequenceNumber as string,
+            partitionKey: record.PartitionKey ?? '',
+            arrivalMs: record.ApproximateArrivalTimestamp?.getTime() ?? now,
+            data,
+          };
+          this.progress.get(shardId)?.read(source.sequenceNumber);
+          this.processor.add(source, data.byteLength, now);
+          this.metrics.recordsIn++;
+          this.metrics.bufferedRecords++;
+          lastRead = source.sequenceNumber;
+        }
+        if (!iterator) return; // the shard was closed and is read to its end
+        if ((page.Records ?? []).length === 0) await sleep(config.pollIntervalMs, stop);
+      } catch (error) {
+        if (stop.aborted) return;
+        if (error instanceof ExpiredIteratorException)
+          iterator = undefined; // resume after the last record read
+        else if (isRetryableAwsError(error)) await sleep(backoffDelayMs(++failures, DEFAULT_BACKOFF), stop);
+        else throw error;
+      }
+    }
+  }
+
+  /** Runs the transform over a processor batch and routes each outcome. */
+  private async process(batch: SourceRecord[]): Promise<void> {
+    if (batch.length === 0) return;
+    this.metrics.invocations++;
+    const outcomes = await invokeTransform(this.handler, batch, {
+      deliveryStreamArn: this.config.deliveryStreamArn,
+      sourceStreamArn: `arn:aws:kinesis:${this.config.region}:000000000000:stream/${this.config.kinesisStreamName}`,
+      region: this.config.region,
+      retries: this.config.invocationRetries,
+    });
+    const now = Date.now();
+    for (const outcome of outcomes) this.route(outcome, now);
+  }
+
+  private route(outcome: RecordOutcome, now: number): void {
+    const { record } = outcome;
+    if (outcome.result === 'Dropped') {
+      this.metrics.dropped++;
+      this.progress.get(record.shardId)?.done(record.sequenceNumber);
+      return;
+    }
+    if (outcome.result === 'Ok') {
+      try {
+        const prefix = this.dataPrefix.evaluate({
+          arrivalMs: record.arrivalMs,
+          partitionKeys: outcome.partitionKeys,
+        });
+        this.metrics.ok++;
+        this.buffer(`data\n${prefix}`, { record, bytes: outcome.data }, now);
+        return;
+      } catch (error) {
+        if (!(error instanceof MissingPartitionKeyError)) throw error;
+        outcome = {
+          result: 'ProcessingFailed',
+          record,
+          errorCode: ERROR_CODES.missingPartitionKey,
+          errorMessage: error.message,
+          attemptsMade: 1,
+        };
+      }
+    }
+    this.metrics.processingFailed++;
+    const prefix = this.errorPrefix.evaluate({
+      arrivalMs: record.arrivalMs,
+      errorOutputType: 'processing-failed',
+    });
+    const line = errorRecordLine({
+      attemptsMade: outcome.attemptsMade,
+      arrivalTimestamp: record.arrivalMs,
+      errorCode: outcome.errorCode,
+      errorMessage: outcome.errorMessage,
+      attemptEndingTimestamp: now,
+      rawData: Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength).toString(
+        'base64',
+      ),
+      lambdaArn: this.config.lambdaArn,
+    });
+    this.buffer(`error\n${prefix}`, { record, bytes: Buffer.from(line, 'utf8') }, now);
+  }
+
+  private buffer(key: string, row: BufferedRow, now: number): void {
+    let buffer = this.destinations.get(key);
+    if (!buffer) {
+      buffer = new HintedBuffer(this.config.destinationBuffer);
+      this.destinations.set(key, buffer);
+    }
+    buffer.add(row, row.bytes.byteLength, now);
+    // Cut the object at the size hint, as Firehose does, even inside one large processor batch.
+    if (buffer.byteSize >= this.config.destinationBuffer.sizeBytes) this.ready.push([key, buffer.take()]);
+  }
+
+  /** Writes one object of buffered rows, then counts its records durable. */
+  private async write(key: string, rows: BufferedRow[]): Promise<void> {
+    const [kind, prefix = ''] = key.split('\n');
+    const gzip = this.config.compression === 'GZIP';
+    const body = Buffer.concat(rows.map((row) => row.bytes));
+    const objectBody = gzip ? gzipSync(body) : body;
+    const oldestArrivalMs = Math.min(...rows.map((row) => row.record.arrivalMs));
+    await this.store.put(
+      objectKey({
+        prefix,
+        deliveryStream: this.config.deliveryStreamName,
+        version: this.config.version,
+        oldestArrivalMs,
+        extension: gzip ? '.json.gz' : '.json',
+      }),
+      objectBody,
+    );
+    if (kind === 'error') this.metrics.errorObjectsWritten++;
+    else this.metrics.objectsWritten++;
+    this.metrics.bytesWritten += objectBody.byteLength;
+    for (const row of rows) this.progress.get(row.record.shardId)?.done(row.record.sequenceNumber);
+    if (this.destinations.get(key)?.size === 0) this.destinations.delete(key);
+  }
+
+  private async saveCheckpoints(): Promise<void> {
+    for (const [shardId, progress] of this.progress) {
+      const checkpoint = progress.checkpoint;
+      if (checkpoint === this.saved.get(shardId)) continue;
+      await this.checkpoints?.save({ shardId, sequenceNumber: checkpoint, finished: false });
+      this.saved.set(shardId, checkpoint);
+    }
+  }
+}

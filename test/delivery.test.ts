@@ -1,0 +1,196 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { plannedFirehoseRecords } from '../bench/planned-records.ts';
+import { createAwsClients } from '../src/aws/aws-clients.ts';
+import { ensureKinesisStream } from '../src/aws/kinesis-stream.ts';
+import type { DeliveryConfigInput } from '../src/delivery/delivery-config.ts';
+import { DeliveryWorker, type ObjectWriter } from '../src/delivery/delivery-worker.ts';
+import type { RunningServer } from '../src/local/dynamodb-local.ts';
+import { startKinesisLocal } from '../src/local/kinesis-local.ts';
+import { handler } from '../src/transform/handler.ts';
+import { waitFor } from './helpers/processes.ts';
+import { makeTempDir } from './helpers/temp-dir.ts';
+
+const dir = makeTempDir('delivery');
+let kinesalite: RunningServer;
+let clients: ReturnType<typeof createAwsClients>;
+beforeAll(async () => {
+  kinesalite = await startKinesisLocal({
+    host: '127.0.0.1',
+    port: undefined,
+    storePath: join(dir.path, 'kinesis'),
+    startTimeoutMs: 30_000,
+  });
+  clients = createAwsClients({ endpoint: kinesalite.endpoint });
+  vi.spyOn(console, 'log').mockImplementation(() => undefined); // the transform logs a line per invocation
+});
+afterAll(async () => {
+  clients?.destroy();
+  await kinesalite?.stop();
+  dir.remove();
+  vi.restoreAllMocks();
+});
+
+/** A folder written like the lake: whole files only (a minimal ObjectWriter; src/lake has the real stores). */
+function folderStore(root: string): ObjectWriter & { files(): Promise<string[]> } {
+  return {
+    async put(key, body) {
+      const path = join(root, key);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(`${path}.tmp`, body);
+      await import('node:fs/promises').then((fs) => fs.rename(`${path}.tmp`, path));
+    },
+    async files() {
+      const all = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+      return all
+        .filter((e) => e.isFile())
+        .map((e) => relative(root, join(e.parentPath, e.name)))
+        .sort();
+    },
+  };
+}
+
+async function putOnKinesis(streamName: string, payloads: readonly Uint8Array[]) {
+  for (let i = 0; i < payloads.length; i += 500) {
+    const Records = payloads.slice(i, i + 500).map((Data, j) => ({ Data, PartitionKey: `key-${i + j}` }));
+    const answer = await clients.kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records }));
+    expect(answer.FailedRecordCount ?? 0).toBe(0);
+  }
+}
+
+async function scenario(name: string, count: number, config: Partial<DeliveryConfigInput> = {}) {
+  await ensureKinesisStream(clients.kinesis, name, 2);
+  const records = plannedFirehoseRecords(count, name).map((r) => Buffer.from(r.data, 'base64'));
+  const lake = folderStore(join(dir.path, `lake-${name}`));
+  const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, handler, {
+    kinesisStreamName: name,
+    checkpointDir: join(dir.path, `checkpoints-${name}`),
+    pollIntervalMs: 20,
+    ...config,
+  });
+  return { records, lake, worker, root: join(dir.path, `lake-${name}`) };
+}
+
+async function linesUnder(root: string, files: readonly string[]) {
+  const lines: string[] = [];
+  for (const file of files) {
+    const body = await readFile(join(root, file));
+    lines.push(
+      ...(file.endsWith('.gz') ? gunzipSync(body) : body).toString('utf8').split('\n').filter(Boolean),
+    );
+  }
+  return lines;
+}
+
+describe('the delivery worker (local Firehose) over kinesalite', () => {
+  it('lands every change as one orders_cdc row in its dt partition, objects named as Firehose names them', async () => {
+    const s = await scenario('clean', 1_000);
+    await putOnKinesis('clean', s.records);
+    void s.worker.start();
+    expect(await waitFor(() => s.worker.metrics.ok === 1_000, 30_000)).toBe(true);
+    await s.worker.stop();
+
+    const files = await s.lake.files();
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      expect(file).toMatch(
+        /^orders_cdc\/dt=\d{4}-\d{2}-\d{2}\/orders-cdc-1-\d{4}(-\d{2}){5}-[0-9a-f-]{36}\.json$/,
+      );
+    }
+    const rows = (await linesUnder(s.root, files)).map((line) => JSON.parse(line));
+    expect(rows).toHaveLength(1_000);
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(1_000);
+    for (const [i, file] of files.entries()) {
+      const dt = /dt=([\d-]+)/.exec(file)?.[1];
+      for (const line of await linesUnder(s.root, [file]))
+        expect(JSON.parse(line).creation_datetime.slice(0, 10)).toBe(dt);
+      expect(i).toBeGreaterThanOrEqual(0);
+    }
+    expect(s.worker.metrics).toMatchObject({ recordsIn: 1_000, ok: 1_000, dropped: 0, processingFailed: 0 });
+  });
+
+  it('sends bad records to the error prefix in Firehose’s envelope with their raw bytes, and counts them', async () => {
+    const s = await scenario('errors', 20);
+    const bad = [Buffer.from('not json'), Buffer.from('{"eventName":"INSERT"}')];
+    await putOnKinesis('errors', [...s.records.slice(0, 10), ...bad, ...s.records.slice(10)]);
+    void s.worker.start();
+    expect(await waitFor(() => s.worker.metrics.ok + s.worker.metrics.processingFailed === 22, 30_000)).toBe(
+      true,
+    );
+    await s.worker.stop();
+
+    const errorFiles = (await s.lake.files()).filter((f) => f.startsWith('errors/'));
+    expect(errorFiles.length).toBeGreaterThan(0);
+    for (const file of errorFiles)
+      expect(file).toMatch(/^errors\/processing-failed\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/orders-cdc-1-/);
+    const envelopes = (await linesUnder(s.root, errorFiles)).map((line) => JSON.parse(line));
+    expect(envelopes.map((e) => Buffer.from(e.rawData, 'base64').toString()).sort()).toEqual(
+      bad.map((b) => b.toString()).sort(),
+    );
+    for (const envelope of envelopes) {
+      expect(envelope).toMatchObject({ errorCode: 'Lambda.ProcessingFailedStatus', attemptsMade: 1 });
+      expect(typeof envelope.arrivalTimestamp).toBe('number');
+    }
+    expect(s.worker.metrics).toMatchObject({ recordsIn: 22, ok: 20, processingFailed: 2 });
+  });
+
+  it('holds rows until a buffering hint is met: the size hint cuts objects, the interval hint flushes the rest', async () => {
+    const s = await scenario('hints', 300, {
+      destinationBuffer: { sizeBytes: 64 * 1024, intervalMs: 60_000 },
+      processorBuffer: { sizeBytes: 1024 * 1024, intervalMs: 100 },
+    });
+    await putOnKinesis('hints', s.records);
+    void s.worker.start();
+    expect(await waitFor(() => s.worker.metrics.ok === 300, 30_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const beforeStop = await s.lake.files();
+    expect(beforeStop.length).toBeGreaterThan(0);
+    // Size-cut objects hold at least the hint; the remainder waits for the 60 s interval (or the stop).
+    for (const file of beforeStop)
+      expect((await readFile(join(s.root, file))).byteLength).toBeGreaterThanOrEqual(64 * 1024);
+    const rowsBefore = (await linesUnder(s.root, beforeStop)).length;
+    expect(rowsBefore).toBeLessThan(300);
+    await s.worker.stop();
+    expect((await linesUnder(s.root, await s.lake.files())).length).toBe(300);
+  });
+
+  it('flushes a partition once its oldest row has waited the interval hint, without a stop', async () => {
+    const s = await scenario('interval', 50, {
+      destinationBuffer: { sizeBytes: 64 * 1024 * 1024, intervalMs: 1_500 },
+      processorBuffer: { sizeBytes: 1024 * 1024, intervalMs: 50 },
+    });
+    await putOnKinesis('interval', s.records);
+    void s.worker.start();
+    expect(await waitFor(() => s.worker.metrics.ok === 50, 30_000)).toBe(true);
+    expect((await s.lake.files()).length).toBe(0); // far below the size hint: held
+    expect(await waitFor(async () => (await s.lake.files()).length > 0, 5_000)).toBe(true);
+    expect((await linesUnder(s.root, await s.lake.files())).length).toBe(50);
+    await s.worker.stop();
+  });
+
+  it('resumes from its checkpoints after a stop without delivering anything twice, GZIP when asked', async () => {
+    const s = await scenario('resume', 400, { compression: 'GZIP' });
+    await putOnKinesis('resume', s.records.slice(0, 200));
+    void s.worker.start();
+    expect(await waitFor(() => s.worker.metrics.ok === 200, 30_000)).toBe(true);
+    await s.worker.stop();
+    await putOnKinesis('resume', s.records.slice(200));
+    const again = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
+      kinesisStreamName: 'resume',
+      checkpointDir: join(dir.path, 'checkpoints-resume'),
+      pollIntervalMs: 20,
+      compression: 'GZIP',
+    });
+    void again.start();
+    expect(await waitFor(() => again.metrics.ok === 200, 30_000)).toBe(true);
+    await again.stop();
+    const files = await s.lake.files();
+    expect(files.every((f) => f.endsWith('.json.gz'))).toBe(true);
+    const ids = (await linesUnder(s.root, files)).map((line) => JSON.parse(line).event_id);
+    expect(ids).toHaveLength(400);
+    expect(new Set(ids).size).toBe(400);
+  });
+});
