@@ -2,12 +2,17 @@
  * `npm run bench <name>`: runs one benchmark and prints its figures. Benchmarks measure; they never assert
  * timings (tests do not depend on machine speed).
  */
+import { deliveryBenchmark } from './delivery-bench.ts';
 import { generateBenchmark } from './generate-bench.ts';
 import { pipeBenchmark } from './pipe-bench.ts';
 import { transformBenchmark } from './transform-bench.ts';
 
 const BENCHMARKS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
   generate: { summary: 'changes/s written to DynamoDB Local, sequential vs batched', run: generateBenchmark },
+  delivery: {
+    summary: 'records/s from a Kinesis backlog through the transform into lake objects',
+    run: deliveryBenchmark,
+  },
   pipe: {
     summary: 'pipe drain records/s from a backlog, and write → Kinesis latency at 500/s',
     run: pipeBenchmark,

@@ -69,16 +69,23 @@ export class DeliveryWorker {
   private readonly stopController = new AbortController();
   private checkpoints: ShardCheckpointStore | undefined;
   private running: Promise<void> | undefined;
+  private readonly invoke: TransformHandler;
   private readersDone = false;
+  /** Processor batches whose size hint was met while reading, waiting for the transform. */
+  private readyBatches: SourceRecord[][] = [];
   /** Objects whose size hint was met while routing, waiting to be written. */
   private ready: Array<[key: string, rows: BufferedRow[]]> = [];
 
   constructor(
     private readonly clients: { readonly kinesis: Pick<KinesisClient, 'send'> },
     private readonly store: ObjectWriter,
-    private readonly handler: TransformHandler,
+    handler: TransformHandler,
     config: DeliveryConfigInput,
   ) {
+    this.invoke = (event) => {
+      this.metrics.invocations++;
+      return handler(event);
+    };
     this.config = DeliveryConfigSchema.parse(config);
     this.dataPrefix = compilePrefix(this.config.prefix, 'data');
     this.errorPrefix = compilePrefix(this.config.errorOutputPrefix, 'error');
@@ -128,10 +135,14 @@ export class DeliveryWorker {
     const stop = this.stopController.signal;
     for (;;) {
       const final = stop.aborted && this.readersDone;
-      const now = Date.now();
-      if (this.processor.isDue(now) || (final && this.processor.size > 0))
-        await this.process(this.processor.take());
-      for (const [key, rows] of this.ready.splice(0)) await this.write(key, rows);
+      // Oldest first: batches cut at the size hint, then the rest once its interval is up.
+      const batches = this.readyBatches.splice(0);
+      if (this.processor.isDue(Date.now()) || (final && this.processor.size > 0))
+        batches.push(this.processor.take());
+      for (const batch of batches) {
+        await this.process(batch);
+        for (const [key, rows] of this.ready.splice(0)) await this.write(key, rows);
+      }
       for (const [key, buffer] of this.destinations) {
         if (buffer.isDue(Date.now()) || (final && buffer.size > 0)) await this.write(key, buffer.take());
       }
@@ -185,6 +196,10 @@ export class DeliveryWorker {
           };
           this.progress.get(shardId)?.read(source.sequenceNumber);
           this.processor.add(source, data.byteLength, now);
+          // Cut processor batches at the size hint, as Firehose invokes the function with about that much.
+          if (this.processor.byteSize >= this.config.processorBuffer.sizeBytes) {
+            this.readyBatches.push(this.processor.take());
+          }
           this.metrics.recordsIn++;
           this.metrics.bufferedRecords++;
           lastRead = source.sequenceNumber;
@@ -204,8 +219,7 @@ export class DeliveryWorker {
   /** Runs the transform over a processor batch and routes each outcome. */
   private async process(batch: SourceRecord[]): Promise<void> {
     if (batch.length === 0) return;
-    this.metrics.invocations++;
-    const outcomes = await invokeTransform(this.handler, batch, {
+    const outcomes = await invokeTransform(this.invoke, batch, {
       deliveryStreamArn: this.config.deliveryStreamArn,
       sourceStreamArn: `arn:aws:kinesis:${this.config.region}:000000000000:stream/${this.config.kinesisStreamName}`,
       region: this.config.region,
