@@ -3,9 +3,9 @@ import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { ensureKinesisStream } from '../src/aws/kinesis-stream.ts';
 import { DeliveryWorker } from '../src/delivery/delivery-worker.ts';
+import { LocalFolderStore } from '../src/lake/local-folder-store.ts';
 import { startKinesisLocal } from '../src/local/kinesis-local.ts';
 import { handler } from '../src/transform/handler.ts';
-import { folderStore } from '../test/helpers/folder-store.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { plannedFirehoseRecords } from './planned-records.ts';
 
@@ -43,7 +43,7 @@ export async function deliveryBenchmark(args: string[]): Promise<void> {
       `delivery benchmark: ${count} change events put on kinesalite (2 shards) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const lake = folderStore(join(dir.path, 'lake'));
+    const lake = new LocalFolderStore(join(dir.path, 'lake'));
     const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, handler, {
       kinesisStreamName: 'backlog',
       checkpointDir: join(dir.path, 'checkpoints'),
@@ -65,7 +65,7 @@ export async function deliveryBenchmark(args: string[]): Promise<void> {
     );
     log(
       `  ${objects} objects (JSON lines), mean ${(metrics.bytesWritten / objects / 1024 / 1024).toFixed(2)} MiB, ` +
-        `${(await lake.files()).length} files in the lake`,
+        `${(await lake.list()).length} files in the lake`,
     );
   } finally {
     console.log = log;

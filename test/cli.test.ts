@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/spawn-tsx.ts';
 
-const COMMANDS = ['up', 'local', 'generate', 'pipe'];
+const COMMANDS = ['up', 'local', 'generate', 'pipe', 'deliver'];
 
 describe('gadget-cdc CLI', () => {
   it('lists every command with a one-line explanation', async () => {
@@ -30,6 +30,12 @@ describe('gadget-cdc CLI', () => {
       /"orderid" is not a dotted JSON path like \$\.dynamodb\.Keys\.orderid\.S/,
     ],
     [['pipe', '--starting-position', 'EARLIEST'], /Allowed choices are TRIM_HORIZON, LATEST/],
+    [
+      ['deliver', '--buffer-size', '200'],
+      /--buffer-size is whole MiB from 1 to 128 \(as for Firehose\), got "200"/,
+    ],
+    [['deliver', '--buffer-interval', '-1'], /--buffer-interval is whole seconds from 0 to 900, got "-1"/],
+    [['deliver', '--compression', 'ZSTD'], /Allowed choices are UNCOMPRESSED, GZIP/],
   ])('refuses %j with the value and the expected form', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).not.toBe(0);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ async function countItems(endpoint: string): Promise<number> {
 }
 
 describe('gadget-cdc up', () => {
-  it('on Ctrl-C drains the writes in flight and the pipe, prints the summary, stops every server, and the table holds every change', async () => {
+  it('captures every change into the lake; on Ctrl-C drains the writes, the pipe and the delivery, prints the summary, stops every server', async () => {
     const cli = spawnTsx(CLI, ['up', '--data-dir', dataDir.path, '--rate', '200']);
     const output = collectOutput(cli);
     expect(
@@ -52,6 +52,18 @@ describe('gadget-cdc up', () => {
     const pipe = /Pipe stopped: (\d+) changes put on Kinesis \((\d+) read, 0 replayed/.exec(stdout);
     expect(pipe, stdout).not.toBeNull();
     expect(Number(pipe?.[1])).toBe(total);
+    // …and the delivery landed each as one orders_cdc row in the lake folder.
+    expect(stdout).toMatch(
+      new RegExp(
+        `Delivery stopped: ${total} rows in \\d+ objects under .*lake \\(${total} records in, 0 dropped, 0 to the error prefix`,
+      ),
+    );
+    const lakeRows = readdirSync(join(dataDir.path, 'lake'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .flatMap((entry) =>
+        readFileSync(join(entry.parentPath, entry.name), 'utf8').split('\n').filter(Boolean),
+      );
+    expect(new Set(lakeRows.map((row) => JSON.parse(row).event_id)).size).toBe(total);
     expect(stdout).toContain('Local stack stopped.');
     expect(
       await waitUntilGone(record.serverPids, [record.dynamodbEndpoint, record.kinesisEndpoint], 5_000),

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { PipelineError } from '../errors/pipeline-error.ts';
+import { deliverCommand } from './commands/deliver-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { localCommand } from './commands/local-command.ts';
 import { pipeCommand } from './commands/pipe-command.ts';
@@ -15,7 +16,8 @@ const program = new Command('gadget-cdc')
   .addCommand(upCommand())
   .addCommand(localCommand())
   .addCommand(generateCommand())
-  .addCommand(pipeCommand());
+  .addCommand(pipeCommand())
+  .addCommand(deliverCommand());
 
 try {
   await program.parseAsync(process.argv);

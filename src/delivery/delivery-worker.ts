@@ -38,8 +38,12 @@ export class DeliveryMetrics {
   bytesWritten = 0;
   errorObjectsWritten = 0;
   /** Per shard: how far behind the stream's tip the last read was (Kinesis' MillisBehindLatest). */
-  readonly millisBehind = new Map<string, number>();
+  readonly shardMillisBehind = new Map<string, number>();
   bufferedRecords = 0;
+
+  get millisBehind(): number {
+    return Math.max(0, ...this.shardMillisBehind.values());
+  }
 }
 
 interface BufferedRow {
@@ -183,7 +187,7 @@ export class DeliveryWorker {
         );
         failures = 0;
         iterator = page.NextShardIterator;
-        this.metrics.millisBehind.set(shardId, page.MillisBehindLatest ?? 0);
+        this.metrics.shardMillisBehind.set(shardId, page.MillisBehindLatest ?? 0);
         const now = Date.now();
         for (const record of page.Records ?? []) {
           const data = record.Data ?? new Uint8Array();

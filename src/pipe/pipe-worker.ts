@@ -67,25 +67,6 @@ export class PipeWorker {
     await this.stop();
   }
 
-  /**
-   * Waits until the pipe has caught up with its source: every shard being read at its tip and nothing read
-   * or put for `quietMs` (longer than a poll). False if that takes more than `timeoutMs`.
-   */
-  async caughtUp(quietMs = 1_000, timeoutMs = 30_000): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    let quietSince = Date.now();
-    while (Date.now() < deadline && this.failure === undefined) {
-      const now = `${this.metrics.recordsRead}/${this.metrics.recordsPut}`;
-      if (now !== last || this.metrics.millisBehind > 0) {
-        last = now;
-        quietSince = Date.now();
-      } else if (Date.now() - quietSince >= quietMs) return true;
-      await sleep(50);
-    }
-    return false;
-  }
-
   private async run(): Promise<void> {
     const { config } = this;
     const directory = join(config.checkpointDir, streamLabel(config.streamArn));

@@ -9,6 +9,8 @@ import {
   type GeneratorOptions,
   type StackOptions,
 } from '../shared-options.ts';
+import { waitUntilQuiet } from '../wait-until-quiet.ts';
+import { formatDeliverySummary, localDelivery } from './deliver-command.ts';
 import { runGeneratorWithDisplay } from './generate-command.ts';
 import { startStackWithResources } from './local-command.ts';
 import { formatPipeSummary, printPipeEvent } from './pipe-command.ts';
@@ -17,10 +19,10 @@ export function upCommand(): Command {
   const command = new Command('up')
     .summary('the main job: start the local stack, feed it live order changes and capture them (npm start)')
     .description(
-      'Starts the local stack (as `gadget-cdc local`) and the pipe (as `gadget-cdc pipe`: the table’s stream → Kinesis), ' +
-        'then generates order changes into the orders table with a live status line until Ctrl-C (or --count), drains ' +
-        'the writes in flight and lets the pipe catch up, stops every server and prints a summary. Run it again and it ' +
-        'resumes from --data-dir. The delivery and lake stages join it as they land.',
+      'Starts the local stack (as `gadget-cdc local`), the pipe (as `gadget-cdc pipe`: the table’s stream → Kinesis) and ' +
+        'the delivery (as `gadget-cdc deliver`: Kinesis → transform → <data-dir>/lake), then generates order changes into ' +
+        'the orders table with a live status line until Ctrl-C (or --count). It then drains the writes in flight, lets the ' +
+        'pipe and the delivery catch up, stops every server and prints a summary. Run it again and it resumes from --data-dir.',
     );
   addStackOptions(command);
   addGeneratorOptions(command, 10);
@@ -39,8 +41,13 @@ export function upCommand(): Command {
       printPipeEvent,
     );
     const piping = pipe.start();
+    const delivery = localDelivery(stack.clients, stack.dataDir, resources.stream.streamName);
+    const delivering = delivery.start();
     try {
-      console.log('Generating order changes; the pipe puts each on Kinesis. Ctrl-C drains and stops.');
+      console.log(
+        `Generating order changes; the pipe puts each on Kinesis, the delivery lands it in ${delivery.lake.root}. ` +
+          'Ctrl-C drains and stops.',
+      );
       // Stop generating on Ctrl-C, or at once if a server dies or the pipe fails.
       const stop = new AbortController();
       interrupt.signal.addEventListener('abort', () => stop.abort(), { once: true });
@@ -50,23 +57,39 @@ export function upCommand(): Command {
         stop.abort();
       });
       piping.catch(() => stop.abort());
+      delivering.catch(() => stop.abort());
       const run = await runGeneratorWithDisplay(
         stack.clients,
         options.table,
         options,
         stop.signal,
-        () => ` · pipe → Kinesis ${pipe.metrics.recordsPut}`,
+        () => ` · pipe → Kinesis ${pipe.metrics.recordsPut} · lake rows ${delivery.metrics.ok}`,
       );
       console.log(formatGeneratorSummary(run));
       if (crash) throw crash;
-      if (!(await pipe.caughtUp()))
+      // Drain stage by stage: the pipe catches up with the table's stream, then the delivery with Kinesis.
+      const pipeProgress = () => `${pipe.metrics.recordsRead}/${pipe.metrics.recordsPut}`;
+      if (!(await waitUntilQuiet(pipeProgress, () => pipe.metrics.millisBehind))) {
         console.error('The pipe did not catch up within 30 s; it resumes on the next run.');
+      }
       await pipe.stop();
       await piping; // rethrows a pipe failure
       console.log(formatPipeSummary(pipe.metrics));
+      if (
+        !(await waitUntilQuiet(
+          () => String(delivery.metrics.recordsIn),
+          () => delivery.metrics.millisBehind,
+        ))
+      ) {
+        console.error('The delivery did not catch up within 30 s; it resumes on the next run.');
+      }
+      await delivery.stop(); // writes everything buffered
+      await delivering;
+      console.log(formatDeliverySummary(delivery.metrics, delivery.lake.root));
       if (run.error) process.exitCode = 1;
     } finally {
       await pipe.abort();
+      await delivery.stop();
       await stack.stop();
       interrupt.dispose();
       console.log('Local stack stopped.');
