@@ -11,8 +11,8 @@ import { plannedFirehoseRecords } from './planned-records.ts';
 
 /**
  * Drains a Kinesis backlog of N change events (default 100,000, as the pipe puts them) through the local
- * Firehose — processor buffer, the transform, dynamic partitions, JSON-lines objects in a lake folder — and
- * prints records/s end to end, the objects written and their mean size. Default hints (1 MB / 0.5 s
+ * Firehose — processor buffer, the transform, dynamic partitions, objects in a lake folder — once writing
+ * Parquet and once JSON lines, and prints records/s end to end, the objects written and their mean size. Default hints (1 MB / 0.5 s
  * processor, 5 MiB / 1 s destination).
  */
 export async function deliveryBenchmark(args: string[]): Promise<void> {
@@ -43,30 +43,30 @@ export async function deliveryBenchmark(args: string[]): Promise<void> {
       `delivery benchmark: ${count} change events put on kinesalite (2 shards) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const lake = new LocalFolderStore(join(dir.path, 'lake'));
-    const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, handler, {
-      kinesisStreamName: 'backlog',
-      checkpointDir: join(dir.path, 'checkpoints'),
-    });
-    console.log = () => undefined; // the transform's per-invocation log lines
-    started = performance.now();
-    const running = worker.start();
-    while (worker.metrics.ok + worker.metrics.processingFailed < count)
-      await new Promise((r) => setTimeout(r, 20));
-    await worker.stop();
-    await running;
-    const seconds = (performance.now() - started) / 1000;
-    console.log = log;
-    const { metrics } = worker;
-    const objects = metrics.objectsWritten + metrics.errorObjectsWritten;
-    log(
-      `  drained in ${seconds.toFixed(1)} s: ${Math.round(count / seconds).toLocaleString('en-US')} records/s end to end ` +
-        `(${metrics.invocations} invocations, ${metrics.ok} Ok, ${metrics.processingFailed} failed)`,
-    );
-    log(
-      `  ${objects} objects (JSON lines), mean ${(metrics.bytesWritten / objects / 1024 / 1024).toFixed(2)} MiB, ` +
-        `${(await lake.list()).length} files in the lake`,
-    );
+    for (const format of ['PARQUET', 'JSON'] as const) {
+      const lake = new LocalFolderStore(join(dir.path, `lake-${format}`));
+      const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, handler, {
+        kinesisStreamName: 'backlog',
+        checkpointDir: join(dir.path, `checkpoints-${format}`),
+        format,
+      });
+      console.log = () => undefined; // the transform's per-invocation log lines
+      started = performance.now();
+      const running = worker.start();
+      while (worker.metrics.ok + worker.metrics.processingFailed < count)
+        await new Promise((r) => setTimeout(r, 20));
+      await worker.stop();
+      await running;
+      const seconds = (performance.now() - started) / 1000;
+      console.log = log;
+      const { metrics } = worker;
+      const objects = metrics.objectsWritten + metrics.errorObjectsWritten;
+      log(
+        `  ${format.padEnd(7)} drained in ${seconds.toFixed(1)} s: ${Math.round(count / seconds).toLocaleString('en-US')} records/s ` +
+          `end to end (${metrics.invocations} invocations, ${metrics.ok} Ok, ${metrics.processingFailed} failed); ` +
+          `${objects} objects, mean ${(metrics.bytesWritten / objects / 1024 / 1024).toFixed(2)} MiB`,
+      );
+    }
   } finally {
     console.log = log;
     clients.destroy();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { plannedFirehoseRecords } from '../bench/planned-records.ts';
 import { createAwsClients } from '../src/aws/aws-clients.ts';
@@ -54,6 +55,7 @@ async function scenario(name: string, count: number, config: Partial<DeliveryCon
     kinesisStreamName: name,
     checkpointDir: join(dir.path, `checkpoints-${name}`),
     pollIntervalMs: 20,
+    format: 'JSON',
     ...config,
   });
   return { records, lake, worker, root: join(dir.path, `lake-${name}`) };
@@ -167,6 +169,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
       kinesisStreamName: 'resume',
       checkpointDir: join(dir.path, 'checkpoints-resume'),
       pollIntervalMs: 20,
+      format: 'JSON',
       compression: 'GZIP',
     });
     void again.start();
@@ -198,6 +201,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
       kinesisStreamName: 'sigkill',
       checkpointDir,
       pollIntervalMs: 20,
+      format: 'JSON',
       destinationBuffer: { sizeBytes: 16 * 1024, intervalMs: 200 },
     });
     void again.start();
@@ -215,5 +219,27 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     // Only records read after the last checkpoint can come twice: at most what was in flight at the kill.
     expect(duplicated).toBeLessThanOrEqual(again.metrics.recordsIn);
     expect(again.metrics.recordsIn).toBe(3_000 - rowsBefore + duplicated);
+  });
+
+  it('writes Parquet (the default format): one file per flush, every row readable by DuckDB with the table’s types', async () => {
+    const s = await scenario('parquet', 1_000, { format: 'PARQUET' });
+    await putOnKinesis('parquet', s.records);
+    void s.worker.start();
+    expect(await waitFor(() => s.worker.metrics.ok === 1_000, 30_000)).toBe(true);
+    await s.worker.stop();
+    const files = await s.lake.list('orders_cdc/');
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files)
+      expect(file).toMatch(/^orders_cdc\/dt=[\d-]+\/orders-cdc-1-[\d-]+-[0-9a-f-]{36}\.parquet$/);
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    const [row] = (
+      await connection.runAndReadAll(
+        `SELECT count(*) AS n, count(DISTINCT event_id) AS ids, any_value(typeof(price)) AS price_type FROM read_parquet('${s.root}/orders_cdc/*/*.parquet')`,
+      )
+    ).getRowObjects();
+    connection.closeSync();
+    db.closeSync();
+    expect(row).toEqual({ n: 1_000n, ids: 1_000n, price_type: 'DECIMAL(12,2)' });
   });
 });

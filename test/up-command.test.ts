@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { startLocalStack } from '../src/local/local-stack.ts';
@@ -58,12 +59,16 @@ describe('gadget-cdc up', () => {
         `Delivery stopped: ${total} rows in \\d+ objects under .*lake \\(${total} records in, 0 dropped, 0 to the error prefix`,
       ),
     );
-    const lakeRows = readdirSync(join(dataDir.path, 'lake'), { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .flatMap((entry) =>
-        readFileSync(join(entry.parentPath, entry.name), 'utf8').split('\n').filter(Boolean),
-      );
-    expect(new Set(lakeRows.map((row) => JSON.parse(row).event_id)).size).toBe(total);
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    const [lake] = (
+      await connection.runAndReadAll(
+        `SELECT count(DISTINCT event_id) AS ids FROM read_parquet('${join(dataDir.path, 'lake')}/orders_cdc/*/*.parquet')`,
+      )
+    ).getRowObjects();
+    connection.closeSync();
+    db.closeSync();
+    expect(lake?.ids).toBe(BigInt(total));
     expect(stdout).toContain('Local stack stopped.');
     expect(
       await waitUntilGone(record.serverPids, [record.dynamodbEndpoint, record.kinesisEndpoint], 5_000),

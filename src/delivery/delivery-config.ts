@@ -37,6 +37,9 @@ export const DeliveryConfigSchema = z.object({
   invocationRetries: z.number().int().min(0).default(3),
   prefix: z.string().default('orders_cdc/dt=!{partitionKeyFromLambda:dt}/'),
   errorOutputPrefix: z.string().default('errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/'),
+  /** Data objects: Parquet (Snappy; Firehose's record format conversion) or the transform's JSON lines. */
+  format: z.enum(['PARQUET', 'JSON']).default('PARQUET'),
+  /** For JSON objects (data and errors); Parquet compresses inside the file. */
   compression: z.enum(['UNCOMPRESSED', 'GZIP']).default('UNCOMPRESSED'),
   region: z.string().default('us-east-1'),
   /** ARNs shown to the transform in its event (the local twin has no real ones). */

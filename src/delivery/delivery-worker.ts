@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { backoffDelayMs, DEFAULT_BACKOFF, isRetryableAwsError, sleep } from '../aws/backoff.ts';
 import { type ShardCheckpoint, ShardCheckpointStore } from '../checkpoint/shard-checkpoints.ts';
+import { ParquetEncoder } from '../lake/parquet-encoder.ts';
 import { HintedBuffer } from './buffer.ts';
 import { type DeliveryConfig, type DeliveryConfigInput, DeliveryConfigSchema } from './delivery-config.ts';
 import { ERROR_CODES, errorRecordLine } from './error-record.ts';
@@ -73,6 +74,7 @@ export class DeliveryWorker {
   private readonly stopController = new AbortController();
   private checkpoints: ShardCheckpointStore | undefined;
   private running: Promise<void> | undefined;
+  private encoder: Promise<ParquetEncoder> | undefined;
   private readonly invoke: TransformHandler;
   private readersDone = false;
   /** Processor batches whose size hint was met while reading, waiting for the transform. */
@@ -131,7 +133,11 @@ export class DeliveryWorker {
       this.readersDone = true; // the pump's last pass then delivers everything they read
       this.stopController.abort();
     }
-    await pumping;
+    try {
+      await pumping;
+    } finally {
+      await (await this.encoder)?.close();
+    }
   }
 
   /** Moves buffered records along whenever a buffering hint is met; at the stop, everything. */
@@ -293,9 +299,14 @@ export class DeliveryWorker {
   /** Writes one object of buffered rows, then counts its records durable. */
   private async write(key: string, rows: BufferedRow[]): Promise<void> {
     const [kind, prefix = ''] = key.split('\n');
-    const gzip = this.config.compression === 'GZIP';
     const body = Buffer.concat(rows.map((row) => row.bytes));
-    const objectBody = gzip ? gzipSync(body) : body;
+    const parquet = kind === 'data' && this.config.format === 'PARQUET';
+    const gzip = !parquet && this.config.compression === 'GZIP';
+    let objectBody: Uint8Array = body;
+    if (parquet) {
+      this.encoder ??= ParquetEncoder.create();
+      objectBody = await (await this.encoder).encode(body);
+    } else if (gzip) objectBody = gzipSync(body);
     const oldestArrivalMs = Math.min(...rows.map((row) => row.record.arrivalMs));
     await this.store.put(
       objectKey({
@@ -303,7 +314,7 @@ export class DeliveryWorker {
         deliveryStream: this.config.deliveryStreamName,
         version: this.config.version,
         oldestArrivalMs,
-        extension: gzip ? '.json.gz' : '.json',
+        extension: parquet ? '.parquet' : gzip ? '.json.gz' : '.json',
       }),
       objectBody,
     );
