@@ -8,7 +8,11 @@ const DUCKDB_TYPES: Record<OrdersCdcColumn['type'], string> = {
   'decimal(12,2)': 'DECIMAL(12,2)',
 };
 
+export function duckdbType(column: OrdersCdcColumn): string {
+  return DUCKDB_TYPES[column.type];
+}
+
 /** The `orders_cdc` columns as DuckDB's read_json `columns` struct: `{'orderid': 'VARCHAR', …}`. */
 export function duckdbColumnsStruct(): string {
-  return `{${ORDERS_CDC_COLUMNS.map((column) => `'${column.name}': '${DUCKDB_TYPES[column.type]}'`).join(', ')}}`;
+  return `{${ORDERS_CDC_COLUMNS.map((column) => `'${column.name}': '${duckdbType(column)}'`).join(', ')}}`;
 }
