@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { canonicalItem } from '../src/aws/canonical-item.ts';
@@ -10,6 +9,7 @@ import { changeKey, type Order, type OrderChange, orderToItem } from '../src/gen
 import { type LocalStack, startLocalStack } from '../src/local/local-stack.ts';
 import { readStream } from './helpers/dynamodb-stream.ts';
 import { injectWriteFaults } from './helpers/fault-injection.ts';
+import { scanOrders } from './helpers/scan-table.ts';
 import { runCli } from './helpers/spawn-tsx.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
@@ -25,19 +25,6 @@ afterAll(async () => {
 
 const clock = () => Date.UTC(2026, 10, 22, 9, 30, 0, 250);
 const mix = { insert: 40, update: 45, delete: 15 };
-
-async function scanAll(tableName: string) {
-  const items = new Map<string, unknown>();
-  let ExclusiveStartKey: Record<string, never> | undefined;
-  do {
-    const page = await stack.clients.dynamodb.send(
-      new ScanCommand({ TableName: tableName, ExclusiveStartKey }),
-    );
-    for (const item of page.Items ?? []) items.set(item.orderid?.S ?? '', canonicalItem(item));
-    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
 
 /** What the stream must show for one planned change. */
 function expectedRecord(change: OrderChange) {
@@ -89,7 +76,7 @@ describe.each(['single', 'batch'] as const)('generate (%s writes) against Dynamo
       wanted.set(changeKey(change), [...(wanted.get(changeKey(change)) ?? []), expectedRecord(change)]);
     expect(seen).toEqual(wanted);
 
-    const table = await scanAll(tableName);
+    const table = await scanOrders(stack.clients.dynamodb, tableName);
     expect(table).toEqual(run.expectedItems());
     expect(new Map([...planner.state].map(([id, order]) => [id, canonicalItem(orderToItem(order))]))).toEqual(
       run.expectedItems(),
@@ -141,7 +128,7 @@ describe('generate under throttling and partial batch failures', () => {
         (id, i) => `${id}:${kinds[planned[i]?.kind ?? 'insert']}`,
       );
       expect(seenEvents.sort()).toEqual(plannedEvents.sort());
-      expect(await scanAll(tableName)).toEqual(run.expectedItems());
+      expect(await scanOrders(stack.clients.dynamodb, tableName)).toEqual(run.expectedItems());
     } finally {
       clients.destroy();
     }
@@ -177,7 +164,7 @@ describe('generate: refusals and the CLI', () => {
     expect(result.stdout).toMatch(/Generator finished: 120 changes in [\d.]+ s \([\d.]+\/s, batch writes\)/);
     expect(result.stdout).toMatch(/inserts \d+, updates \d+, deletes \d+/);
     expect(result.stdout).toContain('seed 9');
-    expect((await scanAll('OrdersCli')).size).toBeGreaterThan(30);
+    expect((await scanOrders(stack.clients.dynamodb, 'OrdersCli')).size).toBeGreaterThan(30);
   });
 
   it('`gadget-cdc generate --table` names a missing table and exits non-zero', async () => {

@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalItem, canonicalNumber } from '../src/aws/canonical-item.ts';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
@@ -8,6 +7,7 @@ import { generateOrders } from '../src/generator/generate-orders.ts';
 import { ensurePipelineResources, type LocalStack, startLocalStack } from '../src/local/local-stack.ts';
 import { PipeWorker } from '../src/pipe/pipe-worker.ts';
 import { type LosslessJson, parseLosslessJson } from './helpers/lossless-json.ts';
+import { scanOrders } from './helpers/scan-table.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
 const dir = makeTempDir('pipeline');
@@ -19,19 +19,6 @@ afterAll(async () => {
   await stack?.stop();
   dir.remove();
 });
-
-async function scan(tableName: string): Promise<Map<string, unknown>> {
-  const items = new Map<string, unknown>();
-  let ExclusiveStartKey: Record<string, never> | undefined;
-  do {
-    const page = await stack.clients.dynamodb.send(
-      new ScanCommand({ TableName: tableName, ExclusiveStartKey }),
-    );
-    for (const item of page.Items ?? []) items.set(item.orderid?.S ?? '', canonicalItem(item));
-    ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
 
 /** An image_json (plain JSON, exact numbers) back in DynamoDB's canonical typed form, for orders' S and N. */
 function typedItem(imageJson: string): unknown {
@@ -99,7 +86,7 @@ describe('the local pipeline end to end', () => {
       const fromLake = new Map(
         current.map((row) => [row.orderid as string, typedItem(row.image_json as string)]),
       );
-      const fromTable = await scan(names.tableName);
+      const fromTable = await scanOrders(stack.clients.dynamodb, names.tableName);
       expect(fromTable.size).toBeGreaterThan(100);
       expect(fromLake.size).toBe(fromTable.size);
       expect(fromLake).toEqual(fromTable);
