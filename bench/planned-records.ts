@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ChangePlanner } from '../src/generator/change-planner.ts';
 import { type OrderChange, orderKey, orderToItem } from '../src/generator/order.ts';
 import type { FirehoseTransformationRecord } from '../src/transform/firehose-event.ts';
@@ -19,17 +20,17 @@ export function plannedFirehoseRecords(
     return now;
   };
   const planner = new ChangePlanner({ seed, clock });
-  return Array.from({ length: count }, (_, i) => firehoseRecord(planner.next(), i));
+  return Array.from({ length: count }, (_, i) => firehoseRecord(planner.next(), i, seed));
 }
 
-function firehoseRecord(change: OrderChange, i: number): FirehoseTransformationRecord {
+function firehoseRecord(change: OrderChange, i: number, seed: string): FirehoseTransformationRecord {
   const arrival = START_MS + i * 37 + 900;
   const partitionKey = change.kind === 'delete' ? change.previous.orderid : change.order.orderid;
   const sequenceNumber = `4954698668313554428650745793${String(i).padStart(28, '0')}`;
   return {
     recordId: `${sequenceNumber}0000`,
     approximateArrivalTimestamp: arrival,
-    data: Buffer.from(JSON.stringify(pipesStreamRecord(change, i)), 'utf8').toString('base64'),
+    data: Buffer.from(JSON.stringify(pipesStreamRecord(change, i, seed)), 'utf8').toString('base64'),
     kinesisRecordMetadata: {
       shardId: 'shardId-000000000000',
       partitionKey,
@@ -41,11 +42,12 @@ function firehoseRecord(change: OrderChange, i: number): FirehoseTransformationR
 }
 
 /** A DynamoDB stream record as EventBridge Pipes puts it on Kinesis (AWS_CONTRACTS.md). */
-function pipesStreamRecord(change: OrderChange, i: number): unknown {
+function pipesStreamRecord(change: OrderChange, i: number, seed: string): unknown {
   const eventName = change.kind === 'insert' ? 'INSERT' : change.kind === 'update' ? 'MODIFY' : 'REMOVE';
   const orderid = change.kind === 'delete' ? change.previous.orderid : change.order.orderid;
   return {
-    eventID: `${i.toString(16).padStart(8, '0')}c4ca4238a0b923820dcc509a6f75849b`,
+    // Unique per seed and record, 32 hex digits like DynamoDB's.
+    eventID: createHash('md5').update(`${seed}/${i}`).digest('hex'),
     eventName,
     eventVersion: '1.1',
     eventSource: 'aws:dynamodb',

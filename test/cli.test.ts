@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/spawn-tsx.ts';
 
-const COMMANDS = ['up', 'local', 'generate', 'pipe', 'deliver'];
+const COMMANDS = ['up', 'local', 'generate', 'pipe', 'deliver', 'compact'];
 
 describe('gadget-cdc CLI', () => {
   it('lists every command with a one-line explanation', async () => {

@@ -10,6 +10,7 @@ import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { ensureKinesisStream } from '../src/aws/kinesis-stream.ts';
 import type { DeliveryConfigInput } from '../src/delivery/delivery-config.ts';
 import { DeliveryWorker } from '../src/delivery/delivery-worker.ts';
+import { compactLake } from '../src/lake/compact.ts';
 import { LocalFolderStore } from '../src/lake/local-folder-store.ts';
 import type { RunningServer } from '../src/local/dynamodb-local.ts';
 import { startKinesisLocal } from '../src/local/kinesis-local.ts';
@@ -241,5 +242,34 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     connection.closeSync();
     db.closeSync();
     expect(row).toEqual({ n: 1_000n, ids: 1_000n, price_type: 'DECIMAL(12,2)' });
+  });
+
+  it('keeps every row exactly once when the lake is compacted again and again while the delivery writes', async () => {
+    const s = await scenario('compact', 3_000, {
+      format: 'PARQUET',
+      destinationBuffer: { sizeBytes: 32 * 1024, intervalMs: 100 },
+      processorBuffer: { sizeBytes: 16 * 1024, intervalMs: 50 },
+    });
+    void s.worker.start();
+    let compactions = 0;
+    for (let i = 0; i < 6; i++) {
+      await putOnKinesis('compact', s.records.slice(i * 500, (i + 1) * 500));
+      compactions += (await compactLake(s.lake)).length;
+    }
+    expect(await waitFor(() => s.worker.metrics.ok === 3_000, 30_000)).toBe(true);
+    await s.worker.stop();
+    await compactLake(s.lake);
+    expect(compactions).toBeGreaterThan(0);
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    const [row] = (
+      await connection.runAndReadAll(
+        `SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM read_parquet('${s.root}/orders_cdc/*/*.parquet')`,
+      )
+    ).getRowObjects();
+    connection.closeSync();
+    db.closeSync();
+    expect(row).toEqual({ n: 3_000n, ids: 3_000n });
+    expect((await s.lake.list('orders_cdc/')).length).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { PipelineError } from '../errors/pipeline-error.ts';
+import { compactCommand } from './commands/compact-command.ts';
 import { deliverCommand } from './commands/deliver-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { localCommand } from './commands/local-command.ts';
@@ -17,7 +18,8 @@ const program = new Command('gadget-cdc')
   .addCommand(localCommand())
   .addCommand(generateCommand())
   .addCommand(pipeCommand())
-  .addCommand(deliverCommand());
+  .addCommand(deliverCommand())
+  .addCommand(compactCommand());
 
 try {
   await program.parseAsync(process.argv);

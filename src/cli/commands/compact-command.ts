@@ -1,0 +1,31 @@
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { compactLake } from '../../lake/compact.ts';
+import { LocalFolderStore } from '../../lake/local-folder-store.ts';
+import { addDataDirOption } from '../shared-options.ts';
+
+export function compactCommand(): Command {
+  const command = new Command('compact')
+    .summary('merge the lake’s small Parquet files, one per dt partition (safe while the delivery runs)')
+    .description(
+      'Merges the small Parquet objects of each orders_cdc/dt=… partition of the lake into one, rows kept exactly ' +
+        '(copies of the same event once). The merged object is written whole before its inputs are deleted, and the ' +
+        'delivery only ever adds new objects, so it is safe to run while `gadget-cdc up` or `deliver` runs.',
+    )
+    .option('--lake-dir <dir>', 'the lake folder (default: <data-dir>/lake)');
+  addDataDirOption(command);
+  return command.action(async (options: { dataDir: string; lakeDir?: string }) => {
+    const lake = new LocalFolderStore(resolve(options.lakeDir ?? join(options.dataDir, 'lake')));
+    const results = await compactLake(lake);
+    if (results.length === 0)
+      console.log(`Nothing to compact in ${lake.root}: no partition has two small files.`);
+    for (const result of results) {
+      console.log(
+        `${result.partition}: ${result.filesBefore} files, ${result.rowsBefore} rows → 1 file, ${result.rowsAfter} rows` +
+          (result.rowsBefore > result.rowsAfter
+            ? ` (${result.rowsBefore - result.rowsAfter} duplicate copies dropped)`
+            : ''),
+      );
+    }
+  });
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { objectKey } from '../delivery/object-name.ts';
+import type { LocalFolderStore } from './local-folder-store.ts';
+
+export interface CompactionResult {
+  readonly partition: string;
+  readonly filesBefore: number;
+  readonly rowsBefore: number;
+  readonly rowsAfter: number;
+  readonly written: string;
+}
+
+/** Files at or above this size are left as they are. */
+const DEFAULT_TARGET_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Merges the small Parquet objects of each `orders_cdc/dt=…/` partition into one (Firehose's small-files
+ * problem). Safe while the delivery runs: it only ever adds whole new objects, and compaction merges the
+ * objects it listed, writes the merged one whole (temp, fsync, rename), and only then deletes its inputs.
+ * Rows that are exact copies (the same event delivered twice, or left twice by a compaction cut short
+ * between its write and its deletes) are kept once; no other row is lost or added.
+ */
+export async function compactLake(
+  lake: LocalFolderStore,
+  options: { targetBytes?: number; now?: () => number } = {},
+): Promise<CompactionResult[]> {
+  const targetBytes = options.targetBytes ?? DEFAULT_TARGET_BYTES;
+  const byPartition = new Map<string, string[]>();
+  for (const key of await lake.list('orders_cdc/')) {
+    const match = /^(orders_cdc\/dt=[^/]+\/)[^/]+\.parquet$/.exec(key);
+    if (!match) continue;
+    if ((await stat(join(lake.root, key))).size >= targetBytes) continue;
+    byPartition.set(match[1] as string, [...(byPartition.get(match[1] as string) ?? []), key]);
+  }
+  const results: CompactionResult[] = [];
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const connection = await instance.connect();
+  const workDir = await mkdtemp(join(tmpdir(), 'gadget-cdc-compact-'));
+  try {
+    for (const [partition, keys] of byPartition) {
+      if (keys.length < 2) continue;
+      const inputs = `[${keys.map((key) => quote(join(lake.root, key))).join(', ')}]`;
+      const output = join(workDir, `${randomUUID()}.parquet`);
+      const count = async (sql: string) =>
+        Number((await connection.runAndReadAll(sql)).getRowObjects()[0]?.n ?? 0);
+      const rowsBefore = await count(
+        `SELECT count(*) AS n FROM read_parquet(${inputs}, hive_partitioning = false)`,
+      );
+      await connection.run(
+        `COPY (SELECT DISTINCT * FROM read_parquet(${inputs}, hive_partitioning = false) ORDER BY event_time_ms, event_id) ` +
+          `TO ${quote(output)} (FORMAT parquet, COMPRESSION snappy)`,
+      );
+      const rowsAfter = await count(`SELECT count(*) AS n FROM read_parquet(${quote(output)})`);
+      const written = objectKey({
+        prefix: partition,
+        deliveryStream: 'compacted',
+        version: 1,
+        oldestArrivalMs: options.now?.() ?? Date.now(),
+        extension: '.parquet',
+      });
+      await lake.put(written, await readFile(output));
+      await unlink(output);
+      for (const key of keys) await rm(join(lake.root, key), { force: true });
+      results.push({ partition, filesBefore: keys.length, rowsBefore, rowsAfter, written });
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    await rm(workDir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+function quote(path: string): string {
+  return `'${path.replaceAll("'", "''")}'`;
+}
