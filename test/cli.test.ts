@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { writeLakeOf } from './helpers/lake-of-events.ts';
 import { runCli } from './helpers/spawn-tsx.ts';
+import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
+import { makeTempDir } from './helpers/temp-dir.ts';
 
-const COMMANDS = ['up', 'local', 'generate', 'pipe', 'deliver', 'compact'];
+const COMMANDS = ['up', 'local', 'generate', 'pipe', 'deliver', 'compact', 'query'];
 
 describe('gadget-cdc CLI', () => {
   it('lists every command with a one-line explanation', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    for (const command of COMMANDS) expect(stdout).toMatch(new RegExp(`\\n  ${command} \\[options\\] +\\w+`));
+    for (const command of COMMANDS)
+      expect(stdout).toMatch(new RegExp(`\\n  ${command} \\[options\\](?: \\[[\\w-]+\\])? +\\w+`));
   });
 
   it.each(COMMANDS)('`%s --help` describes the command and its options', async (command) => {
@@ -40,5 +44,52 @@ describe('gadget-cdc CLI', () => {
     const { code, stderr } = await runCli(args);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(message);
+  });
+
+  it('queries the lake: a named query as JSON lines, any SQL as CSV, the list of named queries', async () => {
+    const lake = makeTempDir('cli-lake');
+    try {
+      await writeLakeOf(lake.path, [
+        streamRecord({
+          eventName: 'INSERT',
+          newImage: { ...ORDER_IMAGE, orderid: { S: 'A' } },
+          sequenceNumber: '11',
+        }),
+        streamRecord({
+          eventName: 'INSERT',
+          newImage: { ...ORDER_IMAGE, orderid: { S: 'B' } },
+          sequenceNumber: '12',
+        }),
+      ]);
+      const named = await runCli([
+        'query',
+        'revenue_by_product',
+        '--lake-dir',
+        lake.path,
+        '--format',
+        'json',
+      ]);
+      expect(named.code, named.stderr).toBe(0);
+      expect(
+        named.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
+      ).toEqual([{ product_name: 'Laptop', orders: 2, units: 4, revenue: '5199.60' }]);
+      const sql = await runCli([
+        'query',
+        'SELECT orderid, quantity FROM current_orders ORDER BY orderid',
+        '--lake-dir',
+        lake.path,
+        '--format',
+        'csv',
+      ]);
+      expect(sql.stdout.trim()).toBe('orderid,quantity\nA,2\nB,2');
+      const table = await runCli(['query', 'cdc_event_mix', '--lake-dir', lake.path]);
+      expect(table.stdout).toMatch(/cdc_event_type\s+events\n-+\s+-+\nINSERT\s+2\n\(1 rows\)/);
+      expect((await runCli(['query'])).stdout).toMatch(/^current_orders +each order as it stands now/m);
+    } finally {
+      lake.remove();
+    }
   });
 });

@@ -1,10 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { base64Json, firehoseEvent, ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeLakeOf } from '../../test/helpers/lake-of-events.ts';
+import { ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
-import { ParquetEncoder } from '../lake/parquet-encoder.ts';
-import { handler } from '../transform/handler.ts';
 import { DuckDbLake } from './duckdb-lake.ts';
 
 const dirs: Array<{ path: string; remove(): void }> = [];
@@ -22,14 +19,7 @@ const order = (orderid: string, quantity: number) => ({
 async function lakeOf(records: Array<Record<string, unknown>>): Promise<string> {
   const dir = makeTempDir('duckdb-lake');
   dirs.push(dir);
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  const { records: rows } = await handler(firehoseEvent(records.map(base64Json)));
-  vi.restoreAllMocks();
-  const encoder = await ParquetEncoder.create();
-  const parquet = await encoder.encode(Buffer.concat(rows.map((r) => Buffer.from(r.data, 'base64'))));
-  await encoder.close();
-  mkdirSync(join(dir.path, 'orders_cdc', 'dt=2025-11-22'), { recursive: true });
-  writeFileSync(join(dir.path, 'orders_cdc', 'dt=2025-11-22', 'part.parquet'), parquet);
+  await writeLakeOf(dir.path, records);
   return dir.path;
 }
 

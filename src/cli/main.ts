@@ -5,6 +5,7 @@ import { deliverCommand } from './commands/deliver-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { localCommand } from './commands/local-command.ts';
 import { pipeCommand } from './commands/pipe-command.ts';
+import { queryCommand } from './commands/query-command.ts';
 import { upCommand } from './commands/up-command.ts';
 
 const program = new Command('gadget-cdc')
@@ -19,7 +20,8 @@ const program = new Command('gadget-cdc')
   .addCommand(generateCommand())
   .addCommand(pipeCommand())
   .addCommand(deliverCommand())
-  .addCommand(compactCommand());
+  .addCommand(compactCommand())
+  .addCommand(queryCommand());
 
 try {
   await program.parseAsync(process.argv);

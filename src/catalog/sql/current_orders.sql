@@ -1,5 +1,5 @@
--- current_orders: each order as it stands now. The latest change event per order wins, ordered by the stream
--- sequence number (21-40 digits: compared by length, then text, never as a number); orders whose latest
+-- current_orders: each order as it stands now, as a full scan of the table would show it.
+-- The latest change event per order wins, ordered by the stream sequence number (21-40 digits: compared by length, then text, never as a number); orders whose latest
 -- event is a REMOVE are gone. Duplicate deliveries of an event are harmless: they rank the same.
 -- Common subset of Athena (Trino) and DuckDB SQL.
 WITH ranked AS (

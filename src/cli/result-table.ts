@@ -1,0 +1,47 @@
+/** Query results for people (an aligned table) and for programs (JSON lines, CSV). */
+export type ResultRow = Record<string, unknown>;
+
+/** DuckDB values as plain JavaScript: bigints within 2^53 as numbers, decimals and the like as their text. */
+export function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
+  if (value !== null && typeof value === 'object') return String(value);
+  return value;
+}
+
+export function formatTable(rows: readonly ResultRow[], maxWidth = 60): string {
+  if (rows.length === 0) return '(no rows)';
+  const columns = Object.keys(rows[0] as ResultRow);
+  const cells = rows.map((row) => columns.map((column) => cellText(row[column], maxWidth)));
+  const widths = columns.map((column, i) =>
+    Math.max(column.length, ...cells.map((cell) => (cell[i] as string).length)),
+  );
+  const line = (values: readonly string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...cells.map(line),
+    `(${rows.length} rows)`,
+  ].join('\n');
+}
+
+export function formatCsv(rows: readonly ResultRow[]): string {
+  if (rows.length === 0) return '';
+  const columns = Object.keys(rows[0] as ResultRow);
+  const field = (value: unknown) => {
+    const text = value === null || value === undefined ? '' : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [
+    columns.map(field).join(','),
+    ...rows.map((row) => columns.map((c) => field(row[c])).join(',')),
+  ].join('\n');
+}
+
+function cellText(value: unknown, maxWidth: number): string {
+  const text = value === null || value === undefined ? 'NULL' : String(value);
+  return text.length > maxWidth ? `${text.slice(0, maxWidth - 1)}…` : text;
+}

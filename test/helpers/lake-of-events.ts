@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import { ParquetEncoder } from '../../src/lake/parquet-encoder.ts';
+import { handler } from '../../src/transform/handler.ts';
+import { base64Json, firehoseEvent } from './stream-records.ts';
+
+/** Writes the change events (stream records) through the transform into one Parquet object of a lake folder. */
+export async function writeLakeOf(
+  lakeDir: string,
+  records: ReadonlyArray<Record<string, unknown>>,
+): Promise<void> {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  const { records: rows } = await handler(firehoseEvent(records.map(base64Json)));
+  log.mockRestore();
+  const encoder = await ParquetEncoder.create();
+  const parquet = await encoder.encode(Buffer.concat(rows.map((r) => Buffer.from(r.data, 'base64'))));
+  await encoder.close();
+  mkdirSync(join(lakeDir, 'orders_cdc', 'dt=2025-11-22'), { recursive: true });
+  writeFileSync(join(lakeDir, 'orders_cdc', 'dt=2025-11-22', 'part.parquet'), parquet);
+}
+
+/** A DuckDB row with JavaScript values: bigints as numbers, decimals and other DuckDB values as their text. */
+export function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [
+      key,
+      typeof value === 'bigint'
+        ? Number(value)
+        : value !== null && typeof value === 'object'
+          ? String(value)
+          : value,
+    ]),
+  );
+}
