@@ -1,12 +1,14 @@
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalItem, canonicalNumber } from '../src/aws/canonical-item.ts';
+import { checkCurrentOrders, holds } from '../src/catalog/current-orders-check.ts';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
+import { type LosslessJson, parseLosslessJson } from '../src/catalog/lossless-json.ts';
 import { localDelivery } from '../src/cli/commands/deliver-command.ts';
 import { waitUntilQuiet } from '../src/cli/wait-until-quiet.ts';
 import { generateOrders } from '../src/generator/generate-orders.ts';
 import { ensurePipelineResources, type LocalStack, startLocalStack } from '../src/local/local-stack.ts';
 import { PipeWorker } from '../src/pipe/pipe-worker.ts';
-import { type LosslessJson, parseLosslessJson } from './helpers/lossless-json.ts';
 import { scanOrders } from './helpers/scan-table.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
@@ -90,6 +92,27 @@ describe('the local pipeline end to end', () => {
       expect(fromTable.size).toBeGreaterThan(100);
       expect(fromLake.size).toBe(fromTable.size);
       expect(fromLake).toEqual(fromTable);
+
+      // The product's own check agrees, and notices changes that never reached the lake.
+      expect(holds(await checkCurrentOrders(lake, stack.clients.dynamodb, names.tableName))).toBe(true);
+      const [someId] = fromTable.keys();
+      await stack.clients.dynamodb.send(
+        new PutItemCommand({
+          TableName: names.tableName,
+          Item: { orderid: { S: 'ORD-NEVER-CAPTURED' }, quantity: { N: '1' } },
+        }),
+      );
+      await stack.clients.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: names.tableName,
+          Key: { orderid: { S: someId as string } },
+          UpdateExpression: 'SET quantity = :q',
+          ExpressionAttributeValues: { ':q': { N: '999' } },
+        }),
+      );
+      const check = await checkCurrentOrders(lake, stack.clients.dynamodb, names.tableName);
+      expect(check).toMatchObject({ lost: ['ORD-NEVER-CAPTURED'], unexpected: [], different: [someId] });
+      expect(holds(check)).toBe(false);
     } finally {
       lake.close();
     }

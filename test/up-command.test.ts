@@ -69,6 +69,10 @@ describe('gadget-cdc up', () => {
     connection.closeSync();
     db.closeSync();
     expect(lake?.ids).toBe(BigInt(total));
+    // up checks the central invariant itself before it stops.
+    expect(stdout).toMatch(
+      /Check: current_orders vs a full scan of the table — nothing lost: (\d+) orders in the table, \1 in current_orders; lost 0, unexpected 0, different 0/,
+    );
     expect(stdout).toContain('Local stack stopped.');
     expect(
       await waitUntilGone(record.serverPids, [record.dynamodbEndpoint, record.kinesisEndpoint], 5_000),

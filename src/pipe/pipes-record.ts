@@ -1,4 +1,5 @@
-import type { _Record, AttributeValue } from '@aws-sdk/client-dynamodb-streams';
+import type { _Record } from '@aws-sdk/client-dynamodb-streams';
+import { type WireItem, wireItem } from '../aws/wire-item.ts';
 
 /** A DynamoDB stream record in the JSON shape EventBridge Pipes puts on Kinesis (AWS_CONTRACTS.md). */
 export interface PipesRecord {
@@ -20,9 +21,6 @@ export interface PipesRecord {
   readonly eventSourceARN: string;
   readonly userIdentity?: { readonly type: string; readonly principalId: string };
 }
-
-type WireValue = Record<string, unknown>;
-type WireItem = Record<string, WireValue>;
 
 /**
  * Turns a record read with the SDK back into the wire JSON a pipe sends: the SDK decodes binary attributes into
@@ -55,29 +53,4 @@ export function toPipesRecord(record: _Record, streamArn: string): PipesRecord {
       },
     }),
   };
-}
-
-function wireItem(item: Record<string, AttributeValue> | undefined): WireItem {
-  const wire: WireItem = {};
-  for (const [name, value] of Object.entries(item ?? {})) wire[name] = wireValue(value);
-  return wire;
-}
-
-function wireValue(value: AttributeValue): WireValue {
-  if (value.S !== undefined) return { S: value.S };
-  if (value.N !== undefined) return { N: value.N };
-  if (value.B !== undefined) return { B: base64(value.B) };
-  if (value.BOOL !== undefined) return { BOOL: value.BOOL };
-  if (value.NULL !== undefined) return { NULL: value.NULL };
-  if (value.M !== undefined) return { M: wireItem(value.M) };
-  if (value.L !== undefined) return { L: value.L.map(wireValue) };
-  if (value.SS !== undefined) return { SS: value.SS };
-  if (value.NS !== undefined) return { NS: value.NS };
-  if (value.BS !== undefined) return { BS: value.BS.map(base64) };
-  const [type, content] = value.$unknown ?? ['NULL', true]; // a type newer than this SDK: passed on as it came
-  return { [type]: content };
-}
-
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }

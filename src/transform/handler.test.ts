@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseLosslessJson } from '../../test/helpers/lossless-json.ts';
 import { base64Json, firehoseEvent, ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
+import { parseLosslessJson } from '../catalog/lossless-json.ts';
 import { ORDERS_CDC_COLUMNS } from '../catalog/orders-cdc-columns.ts';
 import type { FirehoseTransformationResultRecord } from './firehose-event.ts';
 import { handler } from './handler.ts';

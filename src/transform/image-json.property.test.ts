@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type WireValue, wireArbitraries } from '../../test/helpers/dynamodb-arbitraries.ts';
-import { type LosslessJson, parseLosslessJson } from '../../test/helpers/lossless-json.ts';
 import { canonicalNumber } from '../aws/canonical-item.ts';
+import { type LosslessJson, parseLosslessJson } from '../catalog/lossless-json.ts';
 import { itemToJson } from './attribute-json.ts';
 
 const { attributeValue } = wireArbitraries('wild');

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { checkCurrentOrders, formatCheck, holds } from '../../catalog/current-orders-check.ts';
+import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
 import { PipeWorker } from '../../pipe/pipe-worker.ts';
 import { formatGeneratorSummary } from '../generator-report.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
@@ -86,6 +88,14 @@ export function upCommand(): Command {
       await delivery.stop(); // writes everything buffered
       await delivering;
       console.log(formatDeliverySummary(delivery.metrics, delivery.lake.root));
+      const lake = await DuckDbLake.open(delivery.lake.root);
+      try {
+        const check = await checkCurrentOrders(lake, stack.clients.dynamodb, options.table);
+        console.log(formatCheck(check));
+        if (!holds(check)) process.exitCode = 1;
+      } finally {
+        lake.close();
+      }
       if (run.error) process.exitCode = 1;
     } finally {
       await pipe.abort();
