@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import {
@@ -137,7 +137,12 @@ export class LocalDiskStore implements ObjectStore {
 
   /** Removes `folder` and then its parents while they are empty, stopping at the root. */
   private async removeEmptyFolders(folder: string): Promise<void> {
-    for (let current = folder; current.startsWith(`${this.root}/`); current = dirname(current)) {
+    const inside = this.root.endsWith(sep) ? this.root : this.root + sep;
+    for (
+      let current = folder;
+      current.startsWith(inside) && current !== this.root;
+      current = dirname(current)
+    ) {
       try {
         await rmdir(current);
       } catch (error) {

@@ -91,6 +91,11 @@ export function assertValidKeyPrefix(prefix: string): void {
   if (rule !== undefined) throw new InvalidObjectKeyError(prefix, rule);
 }
 
+/** Whether `key` follows the key rules of `assertValidObjectKey`. */
+export function isValidObjectKey(key: string): boolean {
+  return brokenKeyRule(key) === undefined;
+}
+
 function brokenKeyRule(key: string): string | undefined {
   if (key === '') return 'it is empty';
   if (key.startsWith('/')) return "it starts with '/' (keys are relative)";
