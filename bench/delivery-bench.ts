@@ -3,7 +3,7 @@ import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { ensureKinesisStream } from '../src/aws/kinesis-stream.ts';
 import { DeliveryWorker } from '../src/delivery/delivery-worker.ts';
-import { LocalFolderStore } from '../src/lake/local-folder-store.ts';
+import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import { startKinesisLocal } from '../src/local/kinesis-local.ts';
 import { handler } from '../src/transform/handler.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
@@ -44,7 +44,7 @@ export async function deliveryBenchmark(args: string[]): Promise<void> {
     );
 
     for (const format of ['PARQUET', 'JSON'] as const) {
-      const lake = new LocalFolderStore(join(dir.path, `lake-${format}`));
+      const lake = new LocalDiskStore(join(dir.path, `lake-${format}`));
       const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, handler, {
         kinesisStreamName: 'backlog',
         checkpointDir: join(dir.path, `checkpoints-${format}`),

@@ -11,10 +11,11 @@ import { ensureKinesisStream } from '../src/aws/kinesis-stream.ts';
 import type { DeliveryConfigInput } from '../src/delivery/delivery-config.ts';
 import { DeliveryWorker } from '../src/delivery/delivery-worker.ts';
 import { compactLake } from '../src/lake/compact.ts';
-import { LocalFolderStore } from '../src/lake/local-folder-store.ts';
+import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import type { RunningServer } from '../src/local/dynamodb-local.ts';
 import { startKinesisLocal } from '../src/local/kinesis-local.ts';
 import { handler } from '../src/transform/handler.ts';
+import { keysOf } from './helpers/object-keys.ts';
 import { waitFor } from './helpers/processes.ts';
 import { collectOutput, spawnTsx } from './helpers/spawn-tsx.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
@@ -51,7 +52,7 @@ async function putOnKinesis(streamName: string, payloads: readonly Uint8Array[])
 async function scenario(name: string, count: number, config: Partial<DeliveryConfigInput> = {}) {
   await ensureKinesisStream(clients.kinesis, name, 2);
   const records = plannedFirehoseRecords(count, name).map((r) => Buffer.from(r.data, 'base64'));
-  const lake = new LocalFolderStore(join(dir.path, `lake-${name}`));
+  const lake = new LocalDiskStore(join(dir.path, `lake-${name}`));
   const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, handler, {
     kinesisStreamName: name,
     checkpointDir: join(dir.path, `checkpoints-${name}`),
@@ -81,7 +82,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     expect(await waitFor(() => s.worker.metrics.ok === 1_000, 30_000)).toBe(true);
     await s.worker.stop();
 
-    const files = await s.lake.list();
+    const files = await keysOf(s.lake);
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       expect(file).toMatch(
@@ -110,7 +111,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     );
     await s.worker.stop();
 
-    const errorFiles = (await s.lake.list()).filter((f) => f.startsWith('errors/'));
+    const errorFiles = (await keysOf(s.lake)).filter((f) => f.startsWith('errors/'));
     expect(errorFiles.length).toBeGreaterThan(0);
     for (const file of errorFiles)
       expect(file).toMatch(/^errors\/processing-failed\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/orders-cdc-1-/);
@@ -134,7 +135,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     void s.worker.start();
     expect(await waitFor(() => s.worker.metrics.ok === 300, 30_000)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const beforeStop = await s.lake.list();
+    const beforeStop = await keysOf(s.lake);
     expect(beforeStop.length).toBeGreaterThan(0);
     // Size-cut objects hold at least the hint; the remainder waits for the 60 s interval (or the stop).
     for (const file of beforeStop)
@@ -142,7 +143,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     const rowsBefore = (await linesUnder(s.root, beforeStop)).length;
     expect(rowsBefore).toBeLessThan(300);
     await s.worker.stop();
-    expect((await linesUnder(s.root, await s.lake.list())).length).toBe(300);
+    expect((await linesUnder(s.root, await keysOf(s.lake))).length).toBe(300);
   });
 
   it('flushes a partition once its oldest row has waited the interval hint, without a stop', async () => {
@@ -153,9 +154,9 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     await putOnKinesis('interval', s.records);
     void s.worker.start();
     expect(await waitFor(() => s.worker.metrics.ok === 50, 30_000)).toBe(true);
-    expect((await s.lake.list()).length).toBe(0); // far below the size hint: held
-    expect(await waitFor(async () => (await s.lake.list()).length > 0, 5_000)).toBe(true);
-    expect((await linesUnder(s.root, await s.lake.list())).length).toBe(50);
+    expect((await keysOf(s.lake)).length).toBe(0); // far below the size hint: held
+    expect(await waitFor(async () => (await keysOf(s.lake)).length > 0, 5_000)).toBe(true);
+    expect((await linesUnder(s.root, await keysOf(s.lake))).length).toBe(50);
     await s.worker.stop();
   });
 
@@ -176,7 +177,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     void again.start();
     expect(await waitFor(() => again.metrics.ok === 200, 30_000)).toBe(true);
     await again.stop();
-    const files = await s.lake.list();
+    const files = await keysOf(s.lake);
     expect(files.every((f) => f.endsWith('.json.gz'))).toBe(true);
     const ids = (await linesUnder(s.root, files)).map((line) => JSON.parse(line).event_id);
     expect(ids).toHaveLength(400);
@@ -190,12 +191,12 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     const child = spawnTsx(fixture, [kinesalite.endpoint, 'sigkill', s.root, checkpointDir]);
     const output = collectOutput(child);
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    expect(await waitFor(async () => (await s.lake.list()).length >= 5, 30_000), output.text().stderr).toBe(
+    expect(await waitFor(async () => (await keysOf(s.lake)).length >= 5, 30_000), output.text().stderr).toBe(
       true,
     );
     child.kill('SIGKILL');
     await exited;
-    const rowsBefore = (await linesUnder(s.root, await s.lake.list())).length;
+    const rowsBefore = (await linesUnder(s.root, await keysOf(s.lake))).length;
     expect(rowsBefore).toBeLessThan(3_000); // killed mid-run
 
     const again = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
@@ -209,13 +210,13 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     expect(
       await waitFor(async () => {
         const ids = new Set(
-          (await linesUnder(s.root, await s.lake.list())).map((l) => JSON.parse(l).event_id),
+          (await linesUnder(s.root, await keysOf(s.lake))).map((l) => JSON.parse(l).event_id),
         );
         return ids.size === 3_000;
       }, 30_000),
     ).toBe(true);
     await again.stop();
-    const ids = (await linesUnder(s.root, await s.lake.list())).map((line) => JSON.parse(line).event_id);
+    const ids = (await linesUnder(s.root, await keysOf(s.lake))).map((line) => JSON.parse(line).event_id);
     const duplicated = ids.length - new Set(ids).size;
     // Only records read after the last checkpoint can come twice: at most what was in flight at the kill.
     expect(duplicated).toBeLessThanOrEqual(again.metrics.recordsIn);
@@ -228,7 +229,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     void s.worker.start();
     expect(await waitFor(() => s.worker.metrics.ok === 1_000, 30_000)).toBe(true);
     await s.worker.stop();
-    const files = await s.lake.list('orders_cdc/');
+    const files = await keysOf(s.lake, 'orders_cdc/');
     expect(files.length).toBeGreaterThan(0);
     for (const file of files)
       expect(file).toMatch(/^orders_cdc\/dt=[\d-]+\/orders-cdc-1-[\d-]+-[0-9a-f-]{36}\.parquet$/);
@@ -270,6 +271,6 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     connection.closeSync();
     db.closeSync();
     expect(row).toEqual({ n: 3_000n, ids: 3_000n });
-    expect((await s.lake.list('orders_cdc/')).length).toBe(1);
+    expect((await keysOf(s.lake, 'orders_cdc/')).length).toBe(1);
   });
 });

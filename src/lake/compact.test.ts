@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { plannedFirehoseRecords } from '../../bench/planned-records.ts';
+import { keysOf } from '../../test/helpers/object-keys.ts';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { handler } from '../transform/handler.ts';
 import { compactLake } from './compact.ts';
-import { LocalFolderStore } from './local-folder-store.ts';
+import { LocalDiskStore } from './local-disk-store.ts';
 import { ParquetEncoder } from './parquet-encoder.ts';
 
 const dirs: Array<{ path: string; remove(): void }> = [];
@@ -40,7 +41,7 @@ describe('compactLake', () => {
   it('merges a partition’s small files into one, keeping every row once (exact copies once)', async () => {
     const dir = makeTempDir('compact');
     dirs.push(dir);
-    const lake = new LocalFolderStore(dir.path);
+    const lake = new LocalDiskStore(dir.path);
     const encoder = await ParquetEncoder.create();
     const parts = [await rows(300, 'part-1'), await rows(200, 'part-2'), await rows(100, 'part-3')];
     for (const [i, part] of parts.entries()) {
@@ -66,7 +67,7 @@ describe('compactLake', () => {
       rowsBefore: 900,
       rowsAfter: 600,
     });
-    expect(await lake.list('orders_cdc/')).toEqual([result?.written]);
+    expect(await keysOf(lake, 'orders_cdc/')).toEqual([result?.written]);
     expect(await eventIds(dir.path)).toEqual([...new Set(before)].sort());
     expect(await compactLake(lake)).toEqual([]); // one file left: nothing to do
   });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { objectKey } from '../delivery/object-name.ts';
-import type { LocalFolderStore } from './local-folder-store.ts';
+import type { LocalDiskStore } from './local-disk-store.ts';
 
 export interface CompactionResult {
   readonly partition: string;
@@ -25,15 +25,14 @@ const DEFAULT_TARGET_BYTES = 128 * 1024 * 1024;
  * between its write and its deletes) are kept once; no other row is lost or added.
  */
 export async function compactLake(
-  lake: LocalFolderStore,
+  lake: LocalDiskStore,
   options: { targetBytes?: number; now?: () => number } = {},
 ): Promise<CompactionResult[]> {
   const targetBytes = options.targetBytes ?? DEFAULT_TARGET_BYTES;
   const byPartition = new Map<string, string[]>();
-  for (const key of await lake.list('orders_cdc/')) {
+  for (const { key, size } of await lake.list('orders_cdc/')) {
     const match = /^(orders_cdc\/dt=[^/]+\/)[^/]+\.parquet$/.exec(key);
-    if (!match) continue;
-    if ((await stat(join(lake.root, key))).size >= targetBytes) continue;
+    if (!match || size >= targetBytes) continue;
     byPartition.set(match[1] as string, [...(byPartition.get(match[1] as string) ?? []), key]);
   }
   const results: CompactionResult[] = [];
@@ -64,7 +63,7 @@ export async function compactLake(
       });
       await lake.put(written, await readFile(output));
       await unlink(output);
-      for (const key of keys) await rm(join(lake.root, key), { force: true });
+      await lake.delete(keys);
       results.push({ partition, filesBefore: keys.length, rowsBefore, rowsAfter, written });
     }
   } finally {

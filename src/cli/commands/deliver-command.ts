@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DeliveryConfigInput } from '../../delivery/delivery-config.ts';
 import { type DeliveryMetrics, DeliveryWorker } from '../../delivery/delivery-worker.ts';
 import { quietTransform } from '../../delivery/quiet-transform.ts';
-import { LocalFolderStore } from '../../lake/local-folder-store.ts';
+import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { DEFAULT_STREAM_NAME } from '../../local/local-stack-config.ts';
 import { handler } from '../../transform/handler.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
@@ -83,9 +83,9 @@ export function localDelivery(
   dataDir: string,
   streamName: string,
   config: Partial<DeliveryConfigInput> & { lakeDir?: string } = {},
-): DeliveryWorker & { lake: LocalFolderStore } {
+): DeliveryWorker & { lake: LocalDiskStore } {
   const { lakeDir, ...rest } = config;
-  const lake = new LocalFolderStore(lakeDir ?? join(dataDir, 'lake'));
+  const lake = new LocalDiskStore(lakeDir ?? join(dataDir, 'lake'));
   const transform = quietTransform(handler, (text) => {
     if (text.includes('"level":"WARN"')) process.stderr.write(`\n[transform] ${text}\n`);
   });
