@@ -273,4 +273,39 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     expect(row).toEqual({ n: 3_000n, ids: 3_000n });
     expect((await keysOf(s.lake, 'orders_cdc/')).length).toBe(1);
   });
+
+  it.each([
+    'before-write:3',
+    'after-write:3',
+    'before-checkpoint:2',
+    'after-checkpoint:2',
+  ])('loses nothing when it dies at %s (the n-th object write or checkpoint save), then restarts', async (crashPoint) => {
+    const name = `crash-${crashPoint.replace(':', '-')}`;
+    const s = await scenario(name, 1_500);
+    await putOnKinesis(name, s.records);
+    const checkpointDir = join(dir.path, `checkpoints-${name}`);
+    const child = spawnTsx(fixture, [kinesalite.endpoint, name, s.root, checkpointDir, crashPoint]);
+    const output = collectOutput(child);
+    const signal = await new Promise((resolve) => child.once('exit', (_code, killed) => resolve(killed)));
+    expect(signal, output.text().stderr).toBe('SIGKILL');
+    if (crashPoint.endsWith('write:3')) {
+      // Died at its third object: the rows of at most two objects are in the lake.
+      expect((await linesUnder(s.root, await keysOf(s.lake))).length).toBeLessThan(1_500);
+    }
+
+    const again = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
+      kinesisStreamName: name,
+      checkpointDir,
+      pollIntervalMs: 20,
+      format: 'JSON',
+    });
+    void again.start();
+    const eventIds = async () =>
+      (await linesUnder(s.root, await keysOf(s.lake))).map((line) => JSON.parse(line).event_id);
+    expect(await waitFor(async () => new Set(await eventIds()).size === 1_500, 30_000)).toBe(true);
+    await again.stop();
+    const ids = await eventIds();
+    expect(new Set(ids).size).toBe(1_500); // nothing lost
+    expect(ids.length - 1_500).toBeLessThanOrEqual(again.metrics.recordsIn); // duplicates only from the re-read
+  });
 });
