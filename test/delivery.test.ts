@@ -308,4 +308,53 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     expect(new Set(ids).size).toBe(1_500); // nothing lost
     expect(ids.length - 1_500).toBeLessThanOrEqual(again.metrics.recordsIn); // duplicates only from the re-read
   });
+
+  it('draws !{firehose:random-string} once per object, not per record', async () => {
+    const s = await scenario('random', 200, { prefix: 'by-object/!{firehose:random-string}/' });
+    await putOnKinesis('random', s.records);
+    void s.worker.start();
+    expect(await waitFor(() => s.worker.metrics.ok === 200, 30_000)).toBe(true);
+    await s.worker.stop();
+    const files = await keysOf(s.lake, 'by-object/');
+    expect(files.length).toBe(s.worker.metrics.objectsWritten);
+    expect(files.length).toBeLessThan(10);
+    for (const file of files) expect(file).toMatch(/^by-object\/[a-z0-9]{11}\/orders-cdc-1-/);
+    expect(new Set(files.map((f) => f.split('/')[1])).size).toBe(files.length);
+    expect((await linesUnder(s.root, files)).length).toBe(200);
+  });
+
+  it('calls the transform with about the processor buffer’s size hint of records', async () => {
+    const sizes: number[] = [];
+    await ensureKinesisStream(clients.kinesis, 'processor', 1);
+    const records = plannedFirehoseRecords(400, 'processor').map((r) => Buffer.from(r.data, 'base64'));
+    await putOnKinesis('processor', records);
+    const lake = new LocalDiskStore(join(dir.path, 'lake-processor'));
+    const worker = new DeliveryWorker(
+      { kinesis: clients.kinesis },
+      lake,
+      async (event) => {
+        sizes.push(event.records.reduce((sum, r) => sum + Buffer.byteLength(r.data, 'base64'), 0));
+        return handler(event);
+      },
+      {
+        kinesisStreamName: 'processor',
+        checkpointDir: join(dir.path, 'checkpoints-processor'),
+        format: 'JSON',
+        processorBuffer: { sizeBytes: 32 * 1024, intervalMs: 60_000 },
+      },
+    );
+    void worker.start();
+    const total = records.reduce((sum, r) => sum + r.byteLength, 0);
+    const largest = Math.max(...records.map((r) => r.byteLength));
+    const invoked = () => sizes.reduce((sum, size) => sum + size, 0);
+    // Everything but a remainder under the hint goes out in size-cut batches; the remainder waits for 60 s.
+    expect(await waitFor(() => invoked() > total - 32 * 1024, 30_000)).toBe(true);
+    expect(sizes.length).toBeGreaterThanOrEqual(Math.floor(total / (32 * 1024 + largest)));
+    for (const size of sizes) {
+      expect(size).toBeGreaterThanOrEqual(32 * 1024);
+      expect(size).toBeLessThan(32 * 1024 + largest);
+    }
+    await worker.stop();
+    expect(worker.metrics.ok).toBe(400); // the stop delivers what the interval still held
+  });
 });

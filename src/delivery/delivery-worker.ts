@@ -14,7 +14,13 @@ import { HintedBuffer } from './buffer.ts';
 import { type DeliveryConfig, type DeliveryConfigInput, DeliveryConfigSchema } from './delivery-config.ts';
 import { ERROR_CODES, errorRecordLine } from './error-record.ts';
 import { objectKey } from './object-name.ts';
-import { compilePrefix, MissingPartitionKeyError, type S3Prefix } from './s3-prefix.ts';
+import {
+  compilePrefix,
+  MissingPartitionKeyError,
+  RANDOM_STRING_PLACEHOLDER,
+  randomString,
+  type S3Prefix,
+} from './s3-prefix.ts';
 import { ShardProgress } from './shard-progress.ts';
 import {
   invokeTransform,
@@ -251,6 +257,7 @@ export class DeliveryWorker {
         const prefix = this.dataPrefix.evaluate({
           arrivalMs: record.arrivalMs,
           partitionKeys: outcome.partitionKeys,
+          randomString: RANDOM_STRING_PLACEHOLDER,
         });
         this.metrics.ok++;
         this.buffer(`data\n${prefix}`, { record, bytes: outcome.data }, now);
@@ -270,6 +277,7 @@ export class DeliveryWorker {
     const prefix = this.errorPrefix.evaluate({
       arrivalMs: record.arrivalMs,
       errorOutputType: 'processing-failed',
+      randomString: RANDOM_STRING_PLACEHOLDER,
     });
     const line = errorRecordLine({
       attemptsMade: outcome.attemptsMade,
@@ -298,7 +306,8 @@ export class DeliveryWorker {
 
   /** Writes one object of buffered rows, then counts its records durable. */
   private async write(key: string, rows: BufferedRow[]): Promise<void> {
-    const [kind, prefix = ''] = key.split('\n');
+    const [kind, groupPrefix = ''] = key.split('\n');
+    const prefix = groupPrefix.replaceAll(RANDOM_STRING_PLACEHOLDER, randomString()); // one per object
     const body = Buffer.concat(rows.map((row) => row.bytes));
     const parquet = kind === 'data' && this.config.format === 'PARQUET';
     const gzip = !parquet && this.config.compression === 'GZIP';

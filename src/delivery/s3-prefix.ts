@@ -9,7 +9,15 @@ export interface PrefixValues {
   readonly partitionKeys?: Readonly<Record<string, string>>;
   /** `processing-failed`, `format-conversion-failed`, …: only in error prefixes. */
   readonly errorOutputType?: string;
+  /** What `!{firehose:random-string}` shows; a fresh random string when absent. */
+  readonly randomString?: string;
 }
+
+/**
+ * Stands for `!{firehose:random-string}` while records are grouped into objects: Firehose draws one random
+ * string per object, so the delivery replaces it only when it writes the object.
+ */
+export const RANDOM_STRING_PLACEHOLDER = '\u0001random\u0001';
 
 type Part =
   | { readonly kind: 'text'; readonly text: string }
@@ -114,7 +122,7 @@ function evaluatePart(part: Part, date: Date, values: PrefixValues, template: st
     case 'errorOutputType':
       return values.errorOutputType ?? 'processing-failed';
     case 'randomString':
-      return randomString();
+      return values.randomString ?? randomString();
   }
 }
 
@@ -140,7 +148,7 @@ export function dateField(date: Date, field: 'yyyy' | 'MM' | 'dd' | 'HH' | 'mm' 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Firehose's `!{firehose:random-string}`: 11 characters. */
-function randomString(): string {
+export function randomString(): string {
   return Array.from(randomBytes(11), (byte) => ALPHABET[byte % ALPHABET.length]).join('');
 }
 
