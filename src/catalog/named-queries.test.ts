@@ -109,9 +109,11 @@ describe('named queries on known data (DuckDB)', () => {
       'cancellations',
       'cdc_event_mix',
       'current_orders',
+      'order_changes',
       'preview',
       'revenue_by_product',
       'sales_per_minute',
+      'sales_projection',
     ]);
     for (const name of namedQueries()) expect(namedQuerySummary(name)).not.toBe('');
   });
@@ -162,5 +164,72 @@ describe('named queries on known data (DuckDB)', () => {
     expect(await run('cancellations')).toEqual([
       { product_name: 'Phone', deleted: 1, deleted_after_cancel: 1 },
     ]);
+  });
+
+  it('order_changes lists each status move once, compared with the order’s previous event', async () => {
+    expect(await run('order_changes')).toEqual([
+      { change: 'PLACED -> CANCELLED', changes: 2, quantity_delta: 0 },
+      { change: 'PLACED -> PAID', changes: 1, quantity_delta: 0 },
+    ]);
+  });
+
+  it('sales_projection extends each gadget’s least-squares trend over the next hour, never below zero', async () => {
+    expect(await run('sales_projection')).toEqual([
+      {
+        product_name: 'Tablet',
+        minutes_seen: 1,
+        revenue_trend_per_minute: 0,
+        projected_revenue_next_60_min: 54000,
+      },
+      {
+        product_name: 'Phone',
+        minutes_seen: 1,
+        revenue_trend_per_minute: 0,
+        projected_revenue_next_60_min: 30030,
+      },
+      {
+        product_name: 'Laptop',
+        minutes_seen: 2,
+        revenue_trend_per_minute: -1000.01,
+        projected_revenue_next_60_min: 0,
+      },
+    ]);
+  });
+});
+
+describe('sales_projection on a known series', () => {
+  it('projects a rising line: revenue 100, 200, 300 in three minutes → 400 … 6,300 over the next 60 minutes', async () => {
+    const series = makeTempDir('projection');
+    try {
+      await writeLakeOf(
+        series.path,
+        [1, 2, 3].map((units, minute) =>
+          insert({
+            id: `S${units}`,
+            product: 'Drone',
+            quantity: units,
+            price: '100',
+            status: 'PLACED',
+            created: `2026-11-22T09:0${minute}:30.000Z`,
+          }),
+        ),
+      );
+      const lake = await DuckDbLake.open(series.path);
+      try {
+        expect((await lake.rows(namedQuerySql('sales_projection'))).map(plainRow)).toEqual([
+          // Sum of 100·(k+1) for k = 3 … 62.
+          {
+            product_name: 'Drone',
+            minutes_seen: 3,
+            revenue_trend_per_minute: 100,
+            projected_revenue_next_60_min: 201000,
+          },
+        ]);
+      } finally {
+        lake.close();
+      }
+    } finally {
+      series.remove();
+    }
   });
 });
