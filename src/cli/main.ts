@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { PipelineError } from '../errors/pipeline-error.ts';
+import { backfillCommand } from './commands/backfill-command.ts';
 import { compactCommand } from './commands/compact-command.ts';
 import { deliverCommand } from './commands/deliver-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
@@ -21,7 +22,8 @@ const program = new Command('gadget-cdc')
   .addCommand(pipeCommand())
   .addCommand(deliverCommand())
   .addCommand(compactCommand())
-  .addCommand(queryCommand());
+  .addCommand(queryCommand())
+  .addCommand(backfillCommand());
 
 try {
   await program.parseAsync(process.argv);
