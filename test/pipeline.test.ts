@@ -35,52 +35,79 @@ function typedItem(imageJson: string): unknown {
   return canonicalItem(typed as never);
 }
 
+/** Starts the pipe and the delivery over a table and stream; `drain()` lets both catch up and stops them. */
+function startCapture(
+  name: string,
+  table: { streamArn: string },
+  streamName: string,
+  startingPosition: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON',
+) {
+  const pipe = new PipeWorker(stack.clients, {
+    streamArn: table.streamArn,
+    kinesisStreamName: streamName,
+    checkpointDir: `${dir.path}/checkpoints/pipe-${name}`,
+    startingPosition,
+    shardRefreshMs: 500,
+  });
+  const lakeDir = `${dir.path}/lake-${name}`;
+  const delivery = localDelivery(stack.clients, dir.path, streamName, {
+    lakeDir,
+    checkpointDir: `${dir.path}/checkpoints/delivery-${name}`,
+    destinationBuffer: { sizeBytes: 5 * 1024 * 1024, intervalMs: 300 },
+  });
+  const running = [pipe.start(), delivery.start()];
+  return {
+    pipe,
+    delivery,
+    lakeDir,
+    async drain() {
+      expect(
+        await waitUntilQuiet(
+          () => `${pipe.metrics.recordsPut}`,
+          () => pipe.metrics.millisBehind,
+        ),
+      ).toBe(true);
+      await pipe.stop();
+      expect(
+        await waitUntilQuiet(
+          () => `${delivery.metrics.recordsIn}`,
+          () => delivery.metrics.millisBehind,
+        ),
+      ).toBe(true);
+      await delivery.stop();
+      await Promise.all(running);
+    },
+  };
+}
+
+/** Writes `count` planned changes to the table. */
+async function generate(tableName: string, count: number, seed: string) {
+  const run = await generateOrders(
+    {
+      tableName,
+      count,
+      seed,
+      mix: { insert: 45, update: 40, delete: 15 },
+      writeMode: 'batch',
+      ratePerSecond: 'max',
+    },
+    { dynamodb: stack.clients.dynamodb },
+  );
+  expect(run.error).toBeUndefined();
+}
+
 describe('the local pipeline end to end', () => {
   it('after a drain, current_orders equals a full scan of the table, every number exact', async () => {
     const names = { tableName: 'Orders_e2e', streamName: 'stream-e2e', shardCount: 2 };
     const { table, stream } = await ensurePipelineResources(stack.clients, names);
-    const pipe = new PipeWorker(stack.clients, {
-      streamArn: table.streamArn,
-      kinesisStreamName: stream.streamName,
-      checkpointDir: `${dir.path}/checkpoints/pipe`,
-      shardRefreshMs: 500,
-    });
-    const delivery = localDelivery(stack.clients, dir.path, stream.streamName, {
-      destinationBuffer: { sizeBytes: 5 * 1024 * 1024, intervalMs: 300 },
-    });
-    const running = [pipe.start(), delivery.start()];
-
-    const run = await generateOrders(
-      {
-        tableName: names.tableName,
-        count: 1_500,
-        seed: 'e2e',
-        mix: { insert: 45, update: 40, delete: 15 },
-        writeMode: 'batch',
-        ratePerSecond: 'max',
-      },
-      { dynamodb: stack.clients.dynamodb },
-    );
-    expect(run.error).toBeUndefined();
-    expect(
-      await waitUntilQuiet(
-        () => `${pipe.metrics.recordsPut}`,
-        () => pipe.metrics.millisBehind,
-      ),
-    ).toBe(true);
-    await pipe.stop();
+    const capture = startCapture('e2e', table, stream.streamName);
+    await generate(names.tableName, 1_500, 'e2e');
+    await capture.drain();
+    const { pipe, delivery } = capture;
     expect(pipe.metrics.recordsPut).toBe(1_500);
-    expect(
-      await waitUntilQuiet(
-        () => `${delivery.metrics.recordsIn}`,
-        () => delivery.metrics.millisBehind,
-      ),
-    ).toBe(true);
-    await delivery.stop();
-    await Promise.all(running);
     expect(delivery.metrics).toMatchObject({ recordsIn: 1_500, ok: 1_500, processingFailed: 0 });
 
-    const lake = await DuckDbLake.open(`${dir.path}/lake`);
+    const lake = await DuckDbLake.open(capture.lakeDir);
     try {
       const [events] = await lake.rows(
         'SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM orders_cdc',
@@ -123,52 +150,11 @@ describe('the local pipeline end to end', () => {
   it('after a backfill, current_orders also holds the rows written before capture began', async () => {
     const names = { tableName: 'Orders_backfill', streamName: 'stream-backfill', shardCount: 1 };
     const { table, stream } = await ensurePipelineResources(stack.clients, names);
-    const generate = async (seed: string) => {
-      const run = await generateOrders(
-        {
-          tableName: names.tableName,
-          count: 400,
-          seed,
-          mix: { insert: 50, update: 35, delete: 15 },
-          writeMode: 'batch',
-          ratePerSecond: 'max',
-        },
-        { dynamodb: stack.clients.dynamodb },
-      );
-      expect(run.error).toBeUndefined();
-    };
-    await generate('before-capture'); // the pipe will start at LATEST: these are never captured
-
-    const pipe = new PipeWorker(stack.clients, {
-      streamArn: table.streamArn,
-      kinesisStreamName: stream.streamName,
-      checkpointDir: `${dir.path}/checkpoints/pipe-backfill`,
-      startingPosition: 'LATEST',
-      shardRefreshMs: 500,
-    });
-    const lakeDir = `${dir.path}/lake-backfill`;
-    const delivery = localDelivery(stack.clients, dir.path, stream.streamName, {
-      lakeDir,
-      checkpointDir: `${dir.path}/checkpoints/delivery-backfill`,
-      destinationBuffer: { sizeBytes: 5 * 1024 * 1024, intervalMs: 300 },
-    });
-    const running = [pipe.start(), delivery.start()];
-    await generate('during-capture');
-    expect(
-      await waitUntilQuiet(
-        () => `${pipe.metrics.recordsPut}`,
-        () => pipe.metrics.millisBehind,
-      ),
-    ).toBe(true);
-    await pipe.stop();
-    expect(
-      await waitUntilQuiet(
-        () => `${delivery.metrics.recordsIn}`,
-        () => delivery.metrics.millisBehind,
-      ),
-    ).toBe(true);
-    await delivery.stop();
-    await Promise.all(running);
+    await generate(names.tableName, 400, 'before-capture'); // capture starts at LATEST: these are never captured
+    const capture = startCapture('backfill', table, stream.streamName, 'LATEST');
+    await generate(names.tableName, 400, 'during-capture');
+    await capture.drain();
+    const { lakeDir } = capture;
 
     const check = async () => {
       const lake = await DuckDbLake.open(lakeDir);
