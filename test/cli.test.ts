@@ -4,7 +4,7 @@ import { runCli } from './helpers/spawn-tsx.ts';
 import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
-const COMMANDS = ['up', 'local', 'generate', 'pipe', 'deliver', 'compact', 'query', 'backfill'];
+const COMMANDS = ['up', 'local', 'generate', 'pipe', 'deliver', 'compact', 'query', 'backfill', 'status'];
 
 describe('gadget-cdc CLI', () => {
   it('lists every command with a one-line explanation', async () => {
@@ -90,6 +90,36 @@ describe('gadget-cdc CLI', () => {
       expect((await runCli(['query'])).stdout).toMatch(/^current_orders +each order as it stands now/m);
     } finally {
       lake.remove();
+    }
+  });
+
+  it('reports on a data dir: nothing yet, then the stack, checkpoints and the lake', async () => {
+    const data = makeTempDir('cli-status');
+    try {
+      expect((await runCli(['status', '--data-dir', `${data.path}/none`])).stdout).toContain(
+        'nothing here yet',
+      );
+      await writeLakeOf(`${data.path}/lake`, [
+        streamRecord({
+          eventName: 'INSERT',
+          newImage: { ...ORDER_IMAGE, orderid: { S: 'A' } },
+          sequenceNumber: '11',
+        }),
+        streamRecord({
+          eventName: 'REMOVE',
+          oldImage: { ...ORDER_IMAGE, orderid: { S: 'A' } },
+          sequenceNumber: '12',
+        }),
+      ]);
+      const { code, stdout } = await runCli(['status', '--data-dir', data.path]);
+      expect(code).toBe(0);
+      expect(stdout).toContain('local stack: stopped');
+      expect(stdout).toContain('pipe: no checkpoints yet');
+      expect(stdout).toMatch(
+        /lake .*: 1 objects, [\d.]+ MiB; 2 change events \(1 INSERT, 0 MODIFY, 1 REMOVE\), 0 duplicate deliveries; 0 orders in current_orders; newest change written [\d.]+ s ago/,
+      );
+    } finally {
+      data.remove();
     }
   });
 });

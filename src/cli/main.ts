@@ -7,6 +7,7 @@ import { generateCommand } from './commands/generate-command.ts';
 import { localCommand } from './commands/local-command.ts';
 import { pipeCommand } from './commands/pipe-command.ts';
 import { queryCommand } from './commands/query-command.ts';
+import { statusCommand } from './commands/status-command.ts';
 import { upCommand } from './commands/up-command.ts';
 
 const program = new Command('gadget-cdc')
@@ -23,7 +24,8 @@ const program = new Command('gadget-cdc')
   .addCommand(deliverCommand())
   .addCommand(compactCommand())
   .addCommand(queryCommand())
-  .addCommand(backfillCommand());
+  .addCommand(backfillCommand())
+  .addCommand(statusCommand());
 
 try {
   await program.parseAsync(process.argv);

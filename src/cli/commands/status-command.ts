@@ -1,0 +1,85 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
+import { ShardCheckpointStore } from '../../checkpoint/shard-checkpoints.ts';
+import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { findRunningStack } from '../../local/stack-lock.ts';
+import { plainValue } from '../result-table.ts';
+import { addDataDirOption } from '../shared-options.ts';
+
+export function statusCommand(): Command {
+  const command = new Command('status')
+    .summary('what a data dir holds: the stack, each stage’s checkpoints, the lake and its freshness')
+    .description(
+      'Reports on a data dir, running or stopped: whether the local stack runs (and where), the pipe’s and the ' +
+        'delivery’s checkpoints per shard, and the lake — objects, bytes, change events by kind, duplicate deliveries, ' +
+        'orders standing now, and how old the newest change in it is.',
+    );
+  addDataDirOption(command);
+  return command.action(async (options: { dataDir: string }) => {
+    console.log((await statusReport(resolve(options.dataDir))).join('\n'));
+  });
+}
+
+export async function statusReport(dataDir: string): Promise<string[]> {
+  const lines = [`Data dir ${dataDir}`];
+  if (!existsSync(dataDir)) return [...lines, '  nothing here yet: run `npm start` (gadget-cdc up) first'];
+  const stack = await findRunningStack(dataDir);
+  lines.push(
+    stack
+      ? `  local stack: running (pid ${stack.pid}) — DynamoDB Local ${stack.dynamodbEndpoint}, Kinesis ${stack.kinesisEndpoint}`
+      : '  local stack: stopped',
+  );
+  for (const stage of ['pipe', 'delivery'] as const) lines.push(...(await checkpointLines(dataDir, stage)));
+  lines.push(...(await lakeLines(join(dataDir, 'lake'))));
+  return lines;
+}
+
+/** Every `shards/` folder under `<data-dir>/checkpoints/<stage>/`, one line per shard. */
+async function checkpointLines(dataDir: string, stage: 'pipe' | 'delivery'): Promise<string[]> {
+  const root = join(dataDir, 'checkpoints', stage);
+  if (!existsSync(root)) return [`  ${stage}: no checkpoints yet`];
+  const lines: string[] = [];
+  for (const source of readdirSync(root)) {
+    const shards = join(root, source, 'shards');
+    if (!existsSync(shards)) continue;
+    for (const checkpoint of (await new ShardCheckpointStore(shards).loadAll()).values()) {
+      const state = checkpoint.finished ? 'finished' : (checkpoint.sequenceNumber ?? 'nothing yet');
+      const replay = checkpoint.inFlightThrough
+        ? ` (a crash left records up to ${checkpoint.inFlightThrough} in flight)`
+        : '';
+      lines.push(`  ${stage} ${source} ${checkpoint.shardId}: ${state}, at ${checkpoint.updatedAt}${replay}`);
+    }
+  }
+  return lines.length > 0 ? lines : [`  ${stage}: no checkpoints yet`];
+}
+
+async function lakeLines(lakeDir: string): Promise<string[]> {
+  const lake = await DuckDbLake.open(lakeDir);
+  try {
+    const objects = existsSync(lakeDir) ? await new LocalDiskStore(lakeDir).list('orders_cdc/') : [];
+    const bytes = objects.reduce((sum, object) => sum + object.size, 0);
+    const [events] = await lake.rows(
+      `SELECT count(*) AS rows, count(DISTINCT event_id) AS events, max(updated_at) AS newest,
+        count(DISTINCT CASE WHEN cdc_event_type = 'INSERT' THEN event_id END) AS inserts,
+        count(DISTINCT CASE WHEN cdc_event_type = 'MODIFY' THEN event_id END) AS modifies,
+        count(DISTINCT CASE WHEN cdc_event_type = 'REMOVE' THEN event_id END) AS removes
+      FROM orders_cdc`,
+    );
+    const [current] = await lake.rows('SELECT count(*) AS orders FROM current_orders');
+    const n = (value: unknown) => Number(plainValue(value) ?? 0);
+    // updated_at has milliseconds (stream times are minute-truncated on DynamoDB Local).
+    const newest = Date.parse(String(events?.newest ?? ''));
+    const freshness = Number.isNaN(newest)
+      ? 'no changes yet'
+      : `newest change written ${((Date.now() - newest) / 1000).toFixed(1)} s ago`;
+    return [
+      `  lake ${lakeDir}: ${objects.length} objects, ${(bytes / 1024 / 1024).toFixed(2)} MiB; ${n(events?.events)} change events ` +
+        `(${n(events?.inserts)} INSERT, ${n(events?.modifies)} MODIFY, ${n(events?.removes)} REMOVE), ` +
+        `${n(events?.rows) - n(events?.events)} duplicate deliveries; ${n(current?.orders)} orders in current_orders; ${freshness}`,
+    ];
+  } finally {
+    lake.close();
+  }
+}
