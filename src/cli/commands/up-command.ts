@@ -24,13 +24,15 @@ export function upCommand(): Command {
       'Starts the local stack (as `gadget-cdc local`), the pipe (as `gadget-cdc pipe`: the table’s stream → Kinesis) and ' +
         'the delivery (as `gadget-cdc deliver`: Kinesis → transform → <data-dir>/lake), then generates order changes into ' +
         'the orders table with a live status line until Ctrl-C (or --count). It then drains the writes in flight, lets the ' +
-        'pipe and the delivery catch up, stops every server and prints a summary. Run it again and it resumes from --data-dir.',
+        'pipe and the delivery catch up, stops every server and prints a summary that ends with the central invariant: ' +
+        'current_orders checked against a full scan of the table (exit 1 on a mismatch). Run it again and it resumes ' +
+        'from --data-dir.',
     );
   addStackOptions(command);
   addGeneratorOptions(command, 10);
   return command.action(async (options: StackOptions & GeneratorOptions) => {
     const interrupt = abortOnInterrupt(() =>
-      process.stderr.write('\nDraining: finishing the writes in flight, then the pipe…\n'),
+      process.stderr.write('\nDraining: finishing the writes in flight, then the pipe and the delivery…\n'),
     );
     const { stack, resources } = await startStackWithResources(options);
     const pipe = new PipeWorker(
