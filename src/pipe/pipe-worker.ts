@@ -125,12 +125,15 @@ export class PipeWorker {
         const status = this.statusOf(shard, checkpoints.get(shardId));
         if (status.state === 'finished' || this.readers.has(shardId)) continue;
         const parent = shard.ParentShardId;
+        const startAt = knownAtStart.has(shardId) ? initialStart : 'TRIM_HORIZON';
+        // On a first start at LATEST, shards there at the start are all read from now on: a closed parent
+        // holds nothing new, so its children must not wait for it (LATEST taken later would skip their records).
         const parentDone =
           parent === undefined ||
           !described.has(parent) ||
-          this.metrics.shards.get(parent)?.state === 'finished';
+          this.metrics.shards.get(parent)?.state === 'finished' ||
+          (startAt === 'LATEST' && knownAtStart.has(parent));
         if (!parentDone) continue;
-        const startAt = knownAtStart.has(shardId) ? initialStart : 'TRIM_HORIZON';
         this.readers.set(shardId, this.readShard(store, status, checkpoints.get(shardId), startAt));
       }
       await new Promise<void>((resolve) => {

@@ -171,6 +171,9 @@ export async function readShard(
     } catch (error) {
       prefetched = undefined;
       if (abort.aborted) return 'stopped';
+      // Renewing at LATEST would skip whatever arrived since the first iterator: once one was in use, a reader
+      // with nothing delivered yet starts over at TRIM_HORIZON instead (duplicates possible, loss never).
+      if (position === undefined && iterator !== undefined) startAt = 'TRIM_HORIZON';
       if (error instanceof ExpiredIteratorException) {
         metrics.iteratorsRenewed++;
         buffer = []; // not delivered, so not checkpointed: re-read from the checkpoint
