@@ -1,3 +1,4 @@
+import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { ensureKinesisStream } from '../src/aws/kinesis-stream.ts';
@@ -124,9 +125,30 @@ describe('the pipe against DynamoDB Local and kinesalite', () => {
 
   it('with LATEST skips what was written before its first start, and reads everything after', async () => {
     const s = await scenario('latest', 30);
-    const worker = pipe({ ...s, startingPosition: 'LATEST' });
+    // Note which shards have read with their first (LATEST) iterator: from then on, new writes must arrive.
+    const acquired = new Map<string, string>();
+    const polled = new Set<string>();
+    const streams = {
+      send: async (command: { input: { ShardId?: string; ShardIterator?: string } }, options?: object) => {
+        const answer = (await stack.clients.streams.send(command as never, options)) as {
+          ShardIterator?: string;
+        };
+        if (command instanceof GetShardIteratorCommand && answer.ShardIterator) {
+          acquired.set(answer.ShardIterator, command.input.ShardId as string);
+        }
+        const shard = acquired.get(command.input.ShardIterator ?? '');
+        if (command instanceof GetRecordsCommand && shard) polled.add(shard);
+        return answer;
+      },
+    } as unknown as typeof stack.clients.streams;
+    const worker = new PipeWorker(
+      { streams, kinesis: stack.clients.kinesis },
+      { shardRefreshMs: 200, ...s, startingPosition: 'LATEST' },
+    );
     void worker.start();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await waitFor(() => polled.size > 0 && polled.size === worker.metrics.shards.size, 10_000)).toBe(
+      true,
+    );
     const more = await generateOrders(
       { tableName: 'Orders_latest', count: 20, seed: 'latest-2', writeMode: 'batch', ratePerSecond: 'max' },
       { dynamodb: stack.clients.dynamodb },

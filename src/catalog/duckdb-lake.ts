@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdbType } from './duckdb-columns.ts';
 import { namedQuerySql } from './named-queries.ts';
-import { ORDERS_CDC_COLUMNS } from './orders-cdc-columns.ts';
+import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
+import { sqlString } from './sql-literal.ts';
 
 /**
  * DuckDB over the local lake folder, standing in for Athena over the Glue table: the view `orders_cdc` reads
@@ -41,9 +42,9 @@ function ordersCdcSource(lakeDir: string): string {
     existsSync(root) &&
     readdirSync(root, { recursive: true }).some((name) => String(name).endsWith('.parquet'));
   if (hasParquet) {
-    const glob = `${root}/*/*.parquet`.replaceAll("'", "''");
-    return `SELECT * FROM read_parquet('${glob}', hive_partitioning = true, hive_types = {'dt': VARCHAR}, union_by_name = true)`;
+    const hiveTypes = `{${sqlString(ORDERS_CDC_PARTITION.name)}: VARCHAR}`;
+    return `SELECT * FROM read_parquet(${sqlString(`${root}/*/*.parquet`)}, hive_partitioning = true, hive_types = ${hiveTypes}, union_by_name = true)`;
   }
   const columns = ORDERS_CDC_COLUMNS.map((c) => `CAST(NULL AS ${duckdbType(c)}) AS ${c.name}`).join(', ');
-  return `SELECT ${columns}, CAST(NULL AS VARCHAR) AS dt WHERE false`;
+  return `SELECT ${columns}, CAST(NULL AS VARCHAR) AS ${ORDERS_CDC_PARTITION.name} WHERE false`;
 }

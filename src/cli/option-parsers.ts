@@ -36,3 +36,16 @@ export function parseSeed(value: string): string | number {
   const number = Number(value);
   return value.trim() !== '' && Number.isSafeInteger(number) ? number : value;
 }
+
+/** A whole number of `unit` within [min, max], e.g. `--buffer-interval` in seconds from 0 to 900. */
+export function parseWholeInRange(name: string, unit: string, min: number, max: number, note = '') {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < min || number > max) {
+      throw new InvalidArgumentError(
+        `${name} is whole ${unit} from ${min} to ${max}${note}, got ${JSON.stringify(value)}.`,
+      );
+    }
+    return number;
+  };
+}

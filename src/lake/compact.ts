@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { sqlString } from '../catalog/sql-literal.ts';
 import { objectKey } from '../delivery/object-name.ts';
 import type { LocalDiskStore } from './local-disk-store.ts';
 
@@ -42,7 +43,7 @@ export async function compactLake(
   try {
     for (const [partition, keys] of byPartition) {
       if (keys.length < 2) continue;
-      const inputs = `[${keys.map((key) => quote(join(lake.root, key))).join(', ')}]`;
+      const inputs = `[${keys.map((key) => sqlString(join(lake.root, key))).join(', ')}]`;
       const output = join(workDir, `${randomUUID()}.parquet`);
       const count = async (sql: string) =>
         Number((await connection.runAndReadAll(sql)).getRowObjects()[0]?.n ?? 0);
@@ -51,9 +52,9 @@ export async function compactLake(
       );
       await connection.run(
         `COPY (SELECT DISTINCT * FROM read_parquet(${inputs}, hive_partitioning = false) ORDER BY event_time_ms, event_id) ` +
-          `TO ${quote(output)} (FORMAT parquet, COMPRESSION snappy)`,
+          `TO ${sqlString(output)} (FORMAT parquet, COMPRESSION snappy)`,
       );
-      const rowsAfter = await count(`SELECT count(*) AS n FROM read_parquet(${quote(output)})`);
+      const rowsAfter = await count(`SELECT count(*) AS n FROM read_parquet(${sqlString(output)})`);
       const written = objectKey({
         prefix: partition,
         deliveryStream: 'compacted',
@@ -72,8 +73,4 @@ export async function compactLake(
     await rm(workDir, { recursive: true, force: true });
   }
   return results;
-}
-
-function quote(path: string): string {
-  return `'${path.replaceAll("'", "''")}'`;
 }

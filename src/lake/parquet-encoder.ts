@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdbColumnsStruct } from '../catalog/duckdb-columns.ts';
+import { sqlString } from '../catalog/sql-literal.ts';
 
 /**
  * Turns `orders_cdc` JSON lines into a Parquet file (Snappy, as Firehose's record format conversion writes) with
@@ -30,8 +31,8 @@ export class ParquetEncoder {
     await writeFile(input, jsonLines);
     try {
       await this.connection.run(
-        `COPY (SELECT * FROM read_json(${quote(input)}, format = 'newline_delimited', columns = ${duckdbColumnsStruct()})) ` +
-          `TO ${quote(output)} (FORMAT parquet, COMPRESSION snappy)`,
+        `COPY (SELECT * FROM read_json(${sqlString(input)}, format = 'newline_delimited', columns = ${duckdbColumnsStruct()})) ` +
+          `TO ${sqlString(output)} (FORMAT parquet, COMPRESSION snappy)`,
       );
       return await readFile(output);
     } finally {
@@ -45,8 +46,4 @@ export class ParquetEncoder {
     this.instance.closeSync();
     await rm(this.workDir, { recursive: true, force: true });
   }
-}
-
-function quote(path: string): string {
-  return `'${path.replaceAll("'", "''")}'`;
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { DeliveryConfigInput } from '../../delivery/delivery-config.ts';
 import { type DeliveryMetrics, DeliveryWorker } from '../../delivery/delivery-worker.ts';
 import { quietTransform } from '../../delivery/quiet-transform.ts';
@@ -7,6 +7,7 @@ import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { DEFAULT_STREAM_NAME } from '../../local/local-stack-config.ts';
 import { handler } from '../../transform/handler.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
+import { parseWholeInRange } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
 import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
@@ -37,8 +38,18 @@ export function deliverCommand(): Command {
         .choices(['TRIM_HORIZON', 'LATEST'])
         .default('TRIM_HORIZON'),
     )
-    .option('--buffer-size <MiB>', 'write an object once a partition holds this much, 1-128', parseMiB, 5)
-    .option('--buffer-interval <seconds>', 'or once its oldest row waited this long, 0-900', parseSeconds, 1)
+    .option(
+      '--buffer-size <MiB>',
+      'write an object once a partition holds this much, 1-128',
+      parseWholeInRange('--buffer-size', 'MiB', 1, 128, ' (as for Firehose)'),
+      5,
+    )
+    .option(
+      '--buffer-interval <seconds>',
+      'or once its oldest row waited this long, 0-900',
+      parseWholeInRange('--buffer-interval', 'seconds', 0, 900),
+      1,
+    )
     .addOption(
       new Option('--compression <kind>', 'object compression')
         .choices(['UNCOMPRESSED', 'GZIP'])
@@ -110,24 +121,4 @@ export function formatDeliverySummary(metrics: DeliveryMetrics, lakeDir: string)
     ` (${metrics.recordsIn} records in, ${metrics.dropped} dropped, ${metrics.processingFailed} to the error prefix` +
     ` in ${metrics.errorObjectsWritten} objects, ${metrics.invocations} transform invocations)`
   );
-}
-
-function parseMiB(value: string): number {
-  const size = Number(value);
-  if (!Number.isInteger(size) || size < 1 || size > 128) {
-    throw new InvalidArgumentError(
-      `--buffer-size is whole MiB from 1 to 128 (as for Firehose), got ${JSON.stringify(value)}.`,
-    );
-  }
-  return size;
-}
-
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 900) {
-    throw new InvalidArgumentError(
-      `--buffer-interval is whole seconds from 0 to 900, got ${JSON.stringify(value)}.`,
-    );
-  }
-  return seconds;
 }

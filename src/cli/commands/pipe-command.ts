@@ -8,7 +8,7 @@ import { PipeWorker } from '../../pipe/pipe-worker.ts';
 import type { PipeEvent } from '../../pipe/shard-reader.ts';
 import { tableStreamArn } from '../../pipe/table-stream.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { parsePositiveInt } from '../option-parsers.ts';
+import { parsePositiveInt, parseWholeInRange } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
 import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
@@ -52,7 +52,7 @@ export function pipeCommand(): Command {
     .option(
       '--batching-window <seconds>',
       'gather records this long before a smaller delivery, 0-300',
-      parseWindow,
+      parseWholeInRange('--batching-window', 'seconds', 0, 300),
       0,
     )
     .option(
@@ -141,14 +141,4 @@ function parsePartitionKey(value: string): string {
     throw new InvalidArgumentError((error as Error).message);
   }
   return value;
-}
-
-function parseWindow(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 300) {
-    throw new InvalidArgumentError(
-      `--batching-window is whole seconds from 0 to 300, got ${JSON.stringify(value)}.`,
-    );
-  }
-  return seconds;
 }
