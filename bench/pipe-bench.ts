@@ -5,6 +5,7 @@ import { ensureOrdersTable } from '../src/aws/orders-table.ts';
 import { generateOrders } from '../src/generator/generate-orders.ts';
 import { totalWritten } from '../src/generator/write-stats.ts';
 import { type LocalStack, startLocalStack } from '../src/local/local-stack.ts';
+import { percentile } from '../src/observe/change-freshness.ts';
 import { type PipeClients, PipeWorker } from '../src/pipe/pipe-worker.ts';
 import { toPipesRecord } from '../src/pipe/pipes-record.ts';
 import { readStream } from '../test/helpers/dynamodb-stream.ts';
@@ -151,7 +152,7 @@ async function liveLatency(stack: LocalStack, dataDir: string) {
   await worker.stop();
   await running;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const at = (q: number) => percentile(latencies, q) ?? 0;
   console.log(
     `  live at ${LIVE_RATE}/s asked, ${live.achievedRate.toFixed(0)}/s achieved for ${(live.elapsedMs / 1000).toFixed(0)} s: ` +
       `write → on Kinesis p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${latencies.at(-1)} ms (${latencies.length} INSERT/MODIFY)`,

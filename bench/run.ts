@@ -3,11 +3,17 @@
  * timings (tests do not depend on machine speed).
  */
 import { deliveryBenchmark } from './delivery-bench.ts';
+import { e2eBenchmark } from './e2e-bench.ts';
 import { generateBenchmark } from './generate-bench.ts';
 import { pipeBenchmark } from './pipe-bench.ts';
 import { transformBenchmark } from './transform-bench.ts';
 
 const BENCHMARKS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
+  e2e: {
+    summary:
+      'the whole pipeline: freshness at 500/s, sustained changes/s, revenue_by_product Parquet vs JSON',
+    run: e2eBenchmark,
+  },
   generate: { summary: 'changes/s written to DynamoDB Local, sequential vs batched', run: generateBenchmark },
   delivery: {
     summary: 'records/s from a Kinesis backlog through the transform into lake objects',

@@ -41,6 +41,10 @@ describe('gadget-cdc up', () => {
     expect(await exited).toBe(0);
     const { stdout, stderr } = output.text();
     expect(stderr).toContain('Draining');
+    // The live line counts every stage and what each still owes the next.
+    expect(stderr).toMatch(
+      /\d+ changes · \d+\/s · \+\d+ ~\d+ -\d+ · captured \d+ \(\d+ behind\) · delivered \d+ \(\d+ behind, freshness [\d.]+ s\) · failed 0 · \d+ files/,
+    );
     const summary =
       /Generator stopped \(interrupted\): (\d+) changes.*\n {2}inserts (\d+), updates (\d+), deletes (\d+)/.exec(
         stdout,
@@ -119,8 +123,21 @@ describe('gadget-cdc up', () => {
         busyPorts: [],
       });
 
-      const second = await runCli(['up', '--data-dir', killedDir.path, '--count', '100', '--rate', 'max']);
+      const second = await runCli([
+        'up',
+        '--data-dir',
+        killedDir.path,
+        '--orders',
+        '100',
+        '--exit-when-drained',
+        '--rate',
+        'max',
+      ]);
       expect(second.code, second.stderr).toBe(0);
+      // Every change of this run was timed from its write to its row in the lake.
+      expect(second.stdout).toMatch(
+        /freshness \(DynamoDB write confirmed → visible in current_orders\) over 100 changes: p50 [\d.]+ s, p99 [\d.]+ s/,
+      );
       expect(second.stdout).toMatch(
         /Check: current_orders vs a full scan of the table — nothing lost: (\d+) orders in the table, \1 in current_orders; lost 0, unexpected 0, different 0/,
       );

@@ -15,11 +15,14 @@ const order = (orderid: string, quantity: number) => ({
   quantity: { N: String(quantity) },
 });
 
-/** A lake holding the given change events as one Parquet object. */
-async function lakeOf(records: Array<Record<string, unknown>>): Promise<string> {
+/** A lake holding the given change events as one object of each format given. */
+async function lakeOf(
+  records: Array<Record<string, unknown>>,
+  formats: Array<'parquet' | 'json' | 'json.gz'> = ['parquet'],
+): Promise<string> {
   const dir = makeTempDir('duckdb-lake');
   dirs.push(dir);
-  await writeLakeOf(dir.path, records);
+  for (const format of formats) await writeLakeOf(dir.path, records, format);
   return dir.path;
 }
 
@@ -52,6 +55,30 @@ describe('DuckDbLake', () => {
     } finally {
       lake.close();
     }
+  });
+
+  it('reads JSON-lines and gzipped JSON-lines objects with the table’s types, beside Parquet ones', async () => {
+    const records = [
+      streamRecord({ eventName: 'INSERT', newImage: order('A', 1), sequenceNumber: '1', eventID: 'a1' }),
+      streamRecord({ eventName: 'INSERT', newImage: order('B', 4), sequenceNumber: '2', eventID: 'b1' }),
+    ];
+    const query =
+      'SELECT orderid, quantity, price, dt, count(*) AS copies FROM orders_cdc GROUP BY ALL ORDER BY orderid';
+    const answers: unknown[] = [];
+    for (const formats of [['json'], ['json.gz'], ['parquet', 'json', 'json.gz']] as const) {
+      const lake = await DuckDbLake.open(await lakeOf(records, [...formats]));
+      try {
+        answers.push((await lake.rows(query)).map((row) => ({ ...row, price: String(row.price) })));
+      } finally {
+        lake.close();
+      }
+    }
+    const price = '1299.90'; // ORDER_IMAGE's 1299.9 as decimal(12,2)
+    const expected = (copies: bigint) => [
+      { orderid: 'A', quantity: 1, price, dt: '2025-11-22', copies },
+      { orderid: 'B', quantity: 4, price, dt: '2025-11-22', copies },
+    ];
+    expect(answers).toEqual([expected(1n), expected(1n), expected(3n)]);
   });
 
   it('answers over an empty lake with no rows rather than an error', async () => {

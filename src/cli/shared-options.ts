@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InvalidOptionError } from '../errors/pipeline-error.ts';
 import { DEFAULT_MIX, formatChangeMix, parseChangeMix } from '../generator/change-mix.ts';
-import { WRITE_MODES } from '../generator/generator-config.ts';
+import { type GeneratorConfig, WRITE_MODES } from '../generator/generator-config.ts';
 import { DEFAULT_DATA_DIR, DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../local/local-stack-config.ts';
 import { parsePort, parsePositiveInt, parseRate, parseSeed } from './option-parsers.ts';
 
@@ -21,6 +21,19 @@ export interface GeneratorOptions {
   mix: ReturnType<typeof parseChangeMix>;
   writeMode: (typeof WRITE_MODES)[number];
   concurrency: number;
+}
+
+/** The generator's configuration from its command-line options. */
+export function generatorConfig(tableName: string, options: GeneratorOptions): Partial<GeneratorConfig> {
+  return {
+    tableName,
+    ratePerSecond: options.rate,
+    count: options.count,
+    seed: options.seed,
+    mix: options.mix,
+    writeMode: options.writeMode,
+    concurrency: options.concurrency,
+  };
 }
 
 export function addDataDirOption(command: Command): Command {

@@ -42,6 +42,8 @@ export class DeliveryMetrics {
   processingFailed = 0;
   invocations = 0;
   objectsWritten = 0;
+  /** Ok rows durable in the lake (`ok` counts them once transformed, before they are written). */
+  rowsWritten = 0;
   bytesWritten = 0;
   errorObjectsWritten = 0;
   /** Per shard: how far behind the stream's tip the last read was (Kinesis' MillisBehindLatest). */
@@ -51,6 +53,20 @@ export class DeliveryMetrics {
   get millisBehind(): number {
     return Math.max(0, ...this.shardMillisBehind.values());
   }
+
+  /**
+   * Firehose's DataFreshness: the age of the oldest record read from Kinesis and not yet durable in the lake
+   * (every older record is); 0 when nothing is in flight. Set by the worker as it runs.
+   */
+  dataFreshnessMs = 0;
+}
+
+/** An object the delivery made durable, with the transformed rows in it (JSON lines, one per record). */
+export interface WrittenObject {
+  readonly key: string;
+  readonly kind: 'data' | 'error';
+  readonly rows: readonly Uint8Array[];
+  readonly writtenAtMs: number;
 }
 
 interface BufferedRow {
@@ -93,6 +109,7 @@ export class DeliveryWorker {
     private readonly store: ObjectWriter,
     handler: TransformHandler,
     config: DeliveryConfigInput,
+    private readonly onObjectWritten: (object: WrittenObject) => void = () => {},
   ) {
     this.invoke = (event) => {
       this.metrics.invocations++;
@@ -163,7 +180,7 @@ export class DeliveryWorker {
         if (buffer.isDue(Date.now()) || (final && buffer.size > 0)) await this.write(key, buffer.take());
       }
       await this.saveCheckpoints();
-      this.metrics.bufferedRecords = [...this.progress.values()].reduce((sum, p) => sum + p.inFlight, 0);
+      this.updateInFlightMetrics();
       if (final) return;
       const next = Math.min(this.processor.dueAt(), ...[...this.destinations.values()].map((b) => b.dueAt()));
       await sleep(Math.max(5, Math.min(50, next - Date.now())), stop.aborted ? undefined : stop);
@@ -210,7 +227,7 @@ export class DeliveryWorker {
             arrivalMs: record.ApproximateArrivalTimestamp?.getTime() ?? now,
             data,
           };
-          this.progress.get(shardId)?.read(source.sequenceNumber);
+          this.progress.get(shardId)?.read(source.sequenceNumber, source.arrivalMs);
           this.processor.add(source, data.byteLength, now);
           // Cut processor batches at the size hint, as Firehose invokes the function with about that much.
           if (this.processor.byteSize >= this.config.processorBuffer.sizeBytes) {
@@ -317,21 +334,39 @@ export class DeliveryWorker {
       objectBody = await (await this.encoder).encode(body);
     } else if (gzip) objectBody = gzipSync(body);
     const oldestArrivalMs = Math.min(...rows.map((row) => row.record.arrivalMs));
-    await this.store.put(
-      objectKey({
-        prefix,
-        deliveryStream: this.config.deliveryStreamName,
-        version: this.config.version,
-        oldestArrivalMs,
-        extension: parquet ? '.parquet' : gzip ? '.json.gz' : '.json',
-      }),
-      objectBody,
-    );
+    const objectName = objectKey({
+      prefix,
+      deliveryStream: this.config.deliveryStreamName,
+      version: this.config.version,
+      oldestArrivalMs,
+      extension: parquet ? '.parquet' : gzip ? '.json.gz' : '.json',
+    });
+    await this.store.put(objectName, objectBody);
     if (kind === 'error') this.metrics.errorObjectsWritten++;
-    else this.metrics.objectsWritten++;
+    else {
+      this.metrics.objectsWritten++;
+      this.metrics.rowsWritten += rows.length;
+    }
     this.metrics.bytesWritten += objectBody.byteLength;
     for (const row of rows) this.progress.get(row.record.shardId)?.done(row.record.sequenceNumber);
     if (this.destinations.get(key)?.size === 0) this.destinations.delete(key);
+    this.onObjectWritten({
+      key: objectName,
+      kind: kind === 'error' ? 'error' : 'data',
+      rows: rows.map((row) => row.bytes),
+      writtenAtMs: Date.now(),
+    });
+  }
+
+  private updateInFlightMetrics(): void {
+    let buffered = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const progress of this.progress.values()) {
+      buffered += progress.inFlight;
+      oldest = Math.min(oldest, progress.oldestInFlightArrivalMs ?? oldest);
+    }
+    this.metrics.bufferedRecords = buffered;
+    this.metrics.dataFreshnessMs = Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0;
   }
 
   private async saveCheckpoints(): Promise<void> {

@@ -15,7 +15,7 @@ describe('ShardProgress', () => {
         (order) => {
           const progress = new ShardProgress('start');
           const sequence = (i: number) => String(1_000_000 + i);
-          for (let i = 0; i < order.length; i++) progress.read(sequence(i));
+          for (let i = 0; i < order.length; i++) progress.read(sequence(i), 5_000 + i);
           const finished = new Set<number>();
           for (const i of order) {
             progress.done(sequence(i));
@@ -24,6 +24,8 @@ describe('ShardProgress', () => {
             while (finished.has(prefix)) prefix++;
             expect(progress.checkpoint).toBe(prefix === 0 ? 'start' : sequence(prefix - 1));
             expect(progress.inFlight).toBe(order.length - prefix);
+            // The oldest record not yet durable is the first after the checkpoint (for DataFreshness).
+            expect(progress.oldestInFlightArrivalMs).toBe(prefix < order.length ? 5_000 + prefix : undefined);
           }
         },
       ),

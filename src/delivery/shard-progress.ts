@@ -5,6 +5,8 @@
  */
 export class ShardProgress {
   private readonly pending: string[] = [];
+  /** Kinesis arrival time of each pending record (same index). */
+  private readonly arrivals: number[] = [];
   private readonly durable = new Set<string>();
   private head = 0;
   private safe: string | undefined;
@@ -14,8 +16,9 @@ export class ShardProgress {
   }
 
   /** A record was read (call in shard order). */
-  read(sequenceNumber: string): void {
+  read(sequenceNumber: string, arrivalMs = 0): void {
     this.pending.push(sequenceNumber);
+    this.arrivals.push(arrivalMs);
   }
 
   /** A record is durable downstream (written, or dropped by the transform). */
@@ -28,6 +31,7 @@ export class ShardProgress {
     }
     if (this.head > 1024 && this.head * 2 > this.pending.length) {
       this.pending.splice(0, this.head);
+      this.arrivals.splice(0, this.head);
       this.head = 0;
     }
   }
@@ -35,6 +39,11 @@ export class ShardProgress {
   /** The last sequence number with every record up to it durable. */
   get checkpoint(): string | undefined {
     return this.safe;
+  }
+
+  /** When the oldest record not yet durable arrived on Kinesis; undefined when every record read is durable. */
+  get oldestInFlightArrivalMs(): number | undefined {
+    return this.head < this.pending.length ? this.arrivals[this.head] : undefined;
   }
 
   /** Records read and not yet durable. */

@@ -39,6 +39,8 @@ export interface GenerateDependencies {
   readonly signal?: AbortSignal;
   /** Called after each confirmed change; cheap, so callers throttle their own display. */
   readonly onProgress?: (progress: GeneratorProgress) => void;
+  /** Called with each change DynamoDB confirmed, as it is confirmed (e.g. to time it through the pipeline). */
+  readonly onWritten?: (change: OrderChange) => void;
   /** Injectable clock for item timestamps (tests fix it to make items deterministic). */
   readonly clock?: () => number;
 }
@@ -82,6 +84,7 @@ export async function generateOrders(
         if (change.kind === 'delete') written.delete(change.previous.orderid);
         else written.set(change.order.orderid, change.order);
         stats.written[change.kind]++;
+        deps.onWritten?.(change);
         deps.onProgress?.({ stats, elapsedMs: performance.now() - started });
       },
       onFailed(changes) {

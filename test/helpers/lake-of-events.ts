@@ -1,23 +1,32 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { vi } from 'vitest';
 import { ParquetEncoder } from '../../src/lake/parquet-encoder.ts';
 import { handler } from '../../src/transform/handler.ts';
 import { base64Json, firehoseEvent } from './stream-records.ts';
 
-/** Writes the change events (stream records) through the transform into one Parquet object of a lake folder. */
+/**
+ * Writes the change events (stream records) through the transform into one object of a lake folder: Parquet
+ * (the delivery's default), JSON lines, or gzipped JSON lines.
+ */
 export async function writeLakeOf(
   lakeDir: string,
   records: ReadonlyArray<Record<string, unknown>>,
+  format: 'parquet' | 'json' | 'json.gz' = 'parquet',
 ): Promise<void> {
   const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
   const { records: rows } = await handler(firehoseEvent(records.map(base64Json)));
   log.mockRestore();
-  const encoder = await ParquetEncoder.create();
-  const parquet = await encoder.encode(Buffer.concat(rows.map((r) => Buffer.from(r.data, 'base64'))));
-  await encoder.close();
+  const jsonLines = Buffer.concat(rows.map((r) => Buffer.from(r.data, 'base64')));
+  let body: Uint8Array = jsonLines;
+  if (format === 'parquet') {
+    const encoder = await ParquetEncoder.create();
+    body = await encoder.encode(jsonLines);
+    await encoder.close();
+  } else if (format === 'json.gz') body = gzipSync(jsonLines);
   mkdirSync(join(lakeDir, 'orders_cdc', 'dt=2025-11-22'), { recursive: true });
-  writeFileSync(join(lakeDir, 'orders_cdc', 'dt=2025-11-22', 'part.parquet'), parquet);
+  writeFileSync(join(lakeDir, 'orders_cdc', 'dt=2025-11-22', `part-${format}.${format}`), body);
 }
 
 /** A DuckDB row with JavaScript values: bigints as numbers, decimals and other DuckDB values as their text. */

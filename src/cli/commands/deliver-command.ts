@@ -93,18 +93,23 @@ export function localDelivery(
   clients: { kinesis: ConstructorParameters<typeof DeliveryWorker>[0]['kinesis'] },
   dataDir: string,
   streamName: string,
-  config: Partial<DeliveryConfigInput> & { lakeDir?: string } = {},
+  config: Partial<DeliveryConfigInput> & {
+    lakeDir?: string;
+    onObjectWritten?: ConstructorParameters<typeof DeliveryWorker>[4];
+  } = {},
 ): DeliveryWorker & { lake: LocalDiskStore } {
-  const { lakeDir, ...rest } = config;
+  const { lakeDir, onObjectWritten, ...rest } = config;
   const lake = new LocalDiskStore(lakeDir ?? join(dataDir, 'lake'));
   const transform = quietTransform(handler, (text) => {
     if (text.includes('"level":"WARN"')) process.stderr.write(`\n[transform] ${text}\n`);
   });
-  const worker = new DeliveryWorker(clients, lake, transform, {
-    kinesisStreamName: streamName,
-    checkpointDir: join(dataDir, 'checkpoints', 'delivery'),
-    ...rest,
-  });
+  const worker = new DeliveryWorker(
+    clients,
+    lake,
+    transform,
+    { kinesisStreamName: streamName, checkpointDir: join(dataDir, 'checkpoints', 'delivery'), ...rest },
+    onObjectWritten,
+  );
   return Object.assign(worker, { lake });
 }
 

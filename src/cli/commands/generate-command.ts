@@ -4,7 +4,12 @@ import { type GeneratorRun, generateOrders } from '../../generator/generate-orde
 import { DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
 import { formatGeneratorProgress, formatGeneratorSummary } from '../generator-report.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { addDataDirOption, addGeneratorOptions, type GeneratorOptions } from '../shared-options.ts';
+import {
+  addDataDirOption,
+  addGeneratorOptions,
+  type GeneratorOptions,
+  generatorConfig,
+} from '../shared-options.ts';
 import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
 
@@ -45,43 +50,23 @@ export function generateCommand(): Command {
 }
 
 /** Runs the generator with a live line (progress bar for bounded runs) and Ctrl-C draining. */
-export async function runGeneratorWithDisplay(
+async function runGeneratorWithDisplay(
   clients: AwsClients,
   tableName: string,
   options: GeneratorOptions,
-  signal?: AbortSignal,
-  /** More to show on the live line (e.g. the pipe's progress). */
-  extraStatus: () => string = () => '',
 ): Promise<GeneratorRun> {
   const line = new StatusLine();
-  const interrupt = signal
-    ? undefined
-    : abortOnInterrupt(() => line.update('Stopping: writing the changes in flight…', true));
+  const interrupt = abortOnInterrupt(() => line.update('Stopping: writing the changes in flight…', true));
   try {
-    const run = await generateOrders(
-      {
-        tableName,
-        ratePerSecond: options.rate,
-        count: options.count,
-        seed: options.seed,
-        mix: options.mix,
-        writeMode: options.writeMode,
-        concurrency: options.concurrency,
-      },
-      {
-        dynamodb: clients.dynamodb,
-        signal: signal ?? interrupt?.signal,
-        onProgress: (progress) =>
-          line.update(formatGeneratorProgress(progress, options.count) + extraStatus()),
-      },
-    );
-    line.update(
-      formatGeneratorProgress({ stats: run.stats, elapsedMs: run.elapsedMs }, options.count) + extraStatus(),
-      true,
-    );
+    const run = await generateOrders(generatorConfig(tableName, options), {
+      dynamodb: clients.dynamodb,
+      signal: interrupt.signal,
+      onProgress: (progress) => line.update(formatGeneratorProgress(progress, options.count)),
+    });
+    line.update(formatGeneratorProgress({ stats: run.stats, elapsedMs: run.elapsedMs }, options.count), true);
     return run;
   } finally {
     line.done();
-    interrupt?.dispose();
+    interrupt.dispose();
   }
 }

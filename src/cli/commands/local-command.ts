@@ -39,6 +39,7 @@ export function localCommand(): Command {
 /** Starts the stack, creates the table and stream, and prints where everything is. */
 export async function startStackWithResources(
   options: StackOptions,
+  log: (line: string) => void = console.log,
 ): Promise<{ stack: LocalStack; resources: PipelineResources }> {
   const started = performance.now();
   const stack = await startLocalStack({
@@ -53,11 +54,11 @@ export async function startStackWithResources(
       shardCount: options.shards,
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`Local stack up in ${seconds} s (data dir ${stack.dataDir}, Java ${stack.java.version})`);
-    console.log(
+    log(`Local stack up in ${seconds} s (data dir ${stack.dataDir}, Java ${stack.java.version})`);
+    log(
       `  DynamoDB Local  ${stack.dynamodbEndpoint}  table ${resources.table.tableName}${resources.table.created ? ' (created)' : ''}`,
     );
-    console.log(
+    log(
       `  Kinesis         ${stack.kinesisEndpoint}  stream ${resources.stream.streamName}, ${resources.stream.shardCount} shards${resources.stream.created ? ' (created)' : ''}`,
     );
     return { stack, resources };

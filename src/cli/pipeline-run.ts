@@ -1,0 +1,179 @@
+import { join } from 'node:path';
+import { type CurrentOrdersCheck, checkCurrentOrders, formatCheck } from '../catalog/current-orders-check.ts';
+import { DuckDbLake } from '../catalog/duckdb-lake.ts';
+import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
+import { type GeneratorProgress, type GeneratorRun, generateOrders } from '../generator/generate-orders.ts';
+import { totalWritten } from '../generator/write-stats.ts';
+import { ChangeFreshness, type FreshnessSummary, formatFreshness } from '../observe/change-freshness.ts';
+import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
+import { PipeWorker } from '../pipe/pipe-worker.ts';
+import { formatDeliverySummary, localDelivery } from './commands/deliver-command.ts';
+import { startStackWithResources } from './commands/local-command.ts';
+import { formatPipeSummary, printPipeEvent } from './commands/pipe-command.ts';
+import { formatGeneratorProgress, formatGeneratorSummary } from './generator-report.ts';
+import { type GeneratorOptions, generatorConfig, type StackOptions } from './shared-options.ts';
+import { waitUntilQuiet } from './wait-until-quiet.ts';
+
+export interface PipelineRunOptions extends StackOptions, GeneratorOptions {
+  /** With a count: drain, check and return once it is written, instead of running on until the signal. */
+  exitWhenDrained: boolean;
+}
+
+export interface PipelineRunOutput {
+  /** Lines of the story: where things are, each stage's summary, the check. */
+  log(line: string): void;
+  /** The live line: generated · captured · delivered · failed · lag · freshness · files. */
+  status(text: string, force?: boolean): void;
+}
+
+export interface PipelineRunResult {
+  readonly generator: GeneratorRun;
+  readonly pipe: PipeMetrics;
+  readonly delivery: DeliveryMetrics;
+  readonly check: CurrentOrdersCheck;
+  readonly freshness: FreshnessSummary;
+  /** Wall time from the first generated change to the end of the drain. */
+  readonly elapsedMs: number;
+}
+
+/**
+ * The whole local pipeline, as `gadget-cdc up` runs it: the stack with its table and stream, the pipe, the
+ * delivery and the generator; then a drain stage by stage and the central invariant's check. `signal` stops
+ * the generator (or the wait after a bounded run); whatever stops the run, everything read is delivered and
+ * every server stops before this returns or throws.
+ */
+export async function runLocalPipeline(
+  options: PipelineRunOptions,
+  signal: AbortSignal,
+  output: PipelineRunOutput,
+): Promise<PipelineRunResult> {
+  const { stack, resources } = await startStackWithResources(options, output.log);
+  const pipe = new PipeWorker(
+    stack.clients,
+    {
+      streamArn: resources.table.streamArn,
+      kinesisStreamName: resources.stream.streamName,
+      checkpointDir: join(stack.dataDir, 'checkpoints', 'pipe'),
+    },
+    printPipeEvent,
+  );
+  const freshness = new ChangeFreshness();
+  const piping = pipe.start();
+  const delivery = localDelivery(stack.clients, stack.dataDir, resources.stream.streamName, {
+    onObjectWritten: (object) => {
+      if (object.kind === 'data') freshness.landed(object.rows, object.writtenAtMs);
+    },
+  });
+  const delivering = delivery.start();
+  // Stop generating (or waiting) on the signal, or at once if a server dies or a worker fails.
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  signal.addEventListener('abort', abort, { once: true });
+  let crash: Error | undefined;
+  void stack.crashed.then((error) => {
+    crash = error;
+    stop.abort();
+  });
+  piping.catch(abort);
+  delivering.catch(abort);
+
+  let generator: GeneratorRun | undefined;
+  let progress: GeneratorProgress | undefined;
+  const showStatus = (force = false) => {
+    if (!progress) return; // nothing written yet
+    const generated = formatGeneratorProgress(progress, options.count);
+    output.status(
+      pipelineStatus(generated, {
+        generated: totalWritten(progress.stats),
+        pipe: pipe.metrics,
+        delivery: delivery.metrics,
+      }),
+      force,
+    );
+  };
+  const ticker = setInterval(showStatus, 250);
+  try {
+    output.log(
+      `Generating order changes; the pipe puts each on Kinesis, the delivery lands it in ${delivery.lake.root}. ` +
+        'Ctrl-C drains and stops.',
+    );
+    const started = performance.now();
+    generator = await generateOrders(generatorConfig(options.table, options), {
+      dynamodb: stack.clients.dynamodb,
+      signal: stop.signal,
+      onWritten: (change) => freshness.wrote(change),
+      onProgress: (next) => {
+        progress = next;
+      },
+    });
+    progress = { stats: generator.stats, elapsedMs: generator.elapsedMs };
+    showStatus(true);
+    output.log(formatGeneratorSummary(generator));
+    if (!options.exitWhenDrained && !stop.signal.aborted && !generator.error) {
+      output.log(
+        `Wrote all ${options.count} changes; the pipe and the delivery run on. Ctrl-C drains and stops.`,
+      );
+      await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+    }
+    if (crash) throw crash;
+    // Drain stage by stage: the pipe catches up with the table's stream, then the delivery with Kinesis.
+    const pipeProgress = () => `${pipe.metrics.recordsRead}/${pipe.metrics.recordsPut}`;
+    if (!(await waitUntilQuiet(pipeProgress, () => pipe.metrics.millisBehind))) {
+      output.log('The pipe did not catch up within 30 s; it resumes on the next run.');
+    }
+    await pipe.stop();
+    await piping; // rethrows a pipe failure
+    output.log(formatPipeSummary(pipe.metrics));
+    const deliveryProgress = () => String(delivery.metrics.recordsIn);
+    if (!(await waitUntilQuiet(deliveryProgress, () => delivery.metrics.millisBehind))) {
+      output.log('The delivery did not catch up within 30 s; it resumes on the next run.');
+    }
+    await delivery.stop(); // writes everything buffered
+    await delivering;
+    const elapsedMs = performance.now() - started;
+    output.log(formatDeliverySummary(delivery.metrics, delivery.lake.root));
+    const lake = await DuckDbLake.open(delivery.lake.root);
+    let check: CurrentOrdersCheck;
+    try {
+      check = await checkCurrentOrders(lake, stack.clients.dynamodb, options.table);
+    } finally {
+      lake.close();
+    }
+    output.log(formatFreshness(freshness.summary()));
+    output.log(formatCheck(check));
+    return {
+      generator,
+      pipe: pipe.metrics,
+      delivery: delivery.metrics,
+      check,
+      freshness: freshness.summary(),
+      elapsedMs,
+    };
+  } finally {
+    clearInterval(ticker);
+    signal.removeEventListener('abort', abort);
+    await pipe.abort();
+    await delivery.stop();
+    await stack.stop();
+    output.log('Local stack stopped.');
+  }
+}
+
+/**
+ * Each stage's count and what it still owes the next: captured = put on Kinesis by the pipe, delivered = rows
+ * durable in the lake, failed = records the transform failed (sent to the error prefix); "freshness" is Firehose's DataFreshness (the
+ * age of the oldest record not yet in the lake).
+ */
+export function pipelineStatus(
+  generatorText: string,
+  stages: { generated: number; pipe: PipeMetrics; delivery: DeliveryMetrics },
+): string {
+  const { generated, pipe, delivery } = stages;
+  const captured = pipe.recordsPut;
+  const landed = delivery.rowsWritten + delivery.processingFailed + delivery.dropped;
+  return (
+    `${generatorText} · captured ${captured} (${Math.max(0, generated - captured)} behind)` +
+    ` · delivered ${delivery.rowsWritten} (${Math.max(0, captured - landed)} behind, freshness ${(delivery.dataFreshnessMs / 1000).toFixed(1)} s)` +
+    ` · failed ${delivery.processingFailed} · ${delivery.objectsWritten} files`
+  );
+}

@@ -1,0 +1,86 @@
+import type { OrderChange } from '../generator/order.ts';
+
+/** Freshness figures over the changes seen both written and landed. */
+export interface FreshnessSummary {
+  /** Changes written and seen in the lake. */
+  readonly measured: number;
+  /** Changes written and not (yet) seen in the lake. */
+  readonly pending: number;
+  readonly p50Ms: number | undefined;
+  readonly p99Ms: number | undefined;
+  readonly maxMs: number | undefined;
+}
+
+/**
+ * Times each order change from the moment DynamoDB confirmed it to the moment the object holding its
+ * `orders_cdc` row became durable in the lake — from then on every query of `current_orders` sees it, since
+ * the view reads the lake's objects when it runs. A change is matched to its row by order id and
+ * `updated_at` (the old image's for a REMOVE); rows of other runs and duplicate deliveries match nothing.
+ */
+export class ChangeFreshness {
+  /** Confirmation times (ms since the epoch) by change key, oldest first. */
+  private readonly written = new Map<string, number[]>();
+  private readonly latencies: number[] = [];
+  private pendingCount = 0;
+
+  wrote(change: OrderChange, atMs = Date.now()): void {
+    const key =
+      change.kind === 'delete'
+        ? changeRowKey(change.previous.orderid, 'REMOVE', change.previous.updated_at)
+        : changeRowKey(
+            change.order.orderid,
+            change.kind === 'insert' ? 'INSERT' : 'MODIFY',
+            change.order.updated_at,
+          );
+    const times = this.written.get(key);
+    if (times) times.push(atMs);
+    else this.written.set(key, [atMs]);
+    this.pendingCount++;
+  }
+
+  /** The rows (JSON lines, as the transform made them) of an object that became durable at `atMs`. */
+  landed(rows: readonly Uint8Array[], atMs: number): void {
+    const decoder = new TextDecoder();
+    for (const bytes of rows) {
+      const row = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>;
+      const key = changeRowKey(String(row.orderid), String(row.cdc_event_type), String(row.updated_at));
+      const times = this.written.get(key);
+      const writtenAt = times?.shift();
+      if (writtenAt === undefined) continue;
+      if (times?.length === 0) this.written.delete(key);
+      this.latencies.push(atMs - writtenAt);
+      this.pendingCount--;
+    }
+  }
+
+  summary(): FreshnessSummary {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return {
+      measured: sorted.length,
+      pending: this.pendingCount,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      maxMs: sorted.at(-1),
+    };
+  }
+}
+
+function changeRowKey(orderid: string, eventType: string, updatedAt: string): string {
+  return `${orderid}\n${eventType}\n${updatedAt}`;
+}
+
+/** Nearest-rank percentile of ascending values; undefined for none. */
+export function percentile(sorted: readonly number[], fraction: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
+}
+
+export function formatFreshness(summary: FreshnessSummary): string {
+  if (summary.measured === 0) return 'freshness: no change of this run measured';
+  const seconds = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(2)} s`;
+  const pending = summary.pending > 0 ? `, ${summary.pending} not seen in the lake` : '';
+  return (
+    `freshness (DynamoDB write confirmed → visible in current_orders) over ${summary.measured} changes: ` +
+    `p50 ${seconds(summary.p50Ms)}, p99 ${seconds(summary.p99Ms)}, max ${seconds(summary.maxMs)}${pending}`
+  );
+}
