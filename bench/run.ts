@@ -2,6 +2,7 @@
  * `npm run bench <name>`: runs one benchmark and prints its figures. Benchmarks measure; they never assert
  * timings (tests do not depend on machine speed).
  */
+import { dashboardBenchmark } from './dashboard-bench.ts';
 import { deliveryBenchmark } from './delivery-bench.ts';
 import { e2eBenchmark } from './e2e-bench.ts';
 import { generateBenchmark } from './generate-bench.ts';
@@ -9,6 +10,10 @@ import { pipeBenchmark } from './pipe-bench.ts';
 import { transformBenchmark } from './transform-bench.ts';
 
 const BENCHMARKS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
+  dashboard: {
+    summary: 'the dashboard page (Chromium) while the lake grows at 1,000 changes/s: compute, render, lag',
+    run: dashboardBenchmark,
+  },
   e2e: {
     summary:
       'the whole pipeline: freshness at 500/s, sustained changes/s, revenue_by_product Parquet vs JSON',

@@ -4,7 +4,18 @@ import { runCli } from './helpers/spawn-tsx.ts';
 import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
-const COMMANDS = ['up', 'local', 'generate', 'pipe', 'deliver', 'compact', 'query', 'backfill', 'status'];
+const COMMANDS = [
+  'up',
+  'local',
+  'generate',
+  'pipe',
+  'deliver',
+  'compact',
+  'query',
+  'backfill',
+  'status',
+  'dashboard',
+];
 
 describe('gadget-cdc CLI', () => {
   it('lists every command with a one-line explanation', async () => {

@@ -7,23 +7,70 @@ import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from './orders-cdc-columns.t
 import type { QueryEngine } from './query-engine.ts';
 import { sqlString } from './sql-literal.ts';
 
+export interface DuckDbLakeOptions {
+  /**
+   * For SQL that users type (the dashboard's console): files readable only under the lake folder, no other
+   * file, network or extension access, memory and threads capped, and the configuration locked so no
+   * statement can undo any of it (TOOLING.md, RELIABILITY.md).
+   */
+  readonly lockedDown?: { readonly threads?: number; readonly memoryLimit?: string };
+}
+
 /**
  * DuckDB over the local lake folder, standing in for Athena over the Glue table: the view `orders_cdc` reads
  * every object under `orders_cdc/dt=…/` (the `dt` partition from the path), and `current_orders` is the named
  * view over it.
  */
 export class DuckDbLake implements QueryEngine {
+  private source = '';
+
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    readonly lakeDir: string,
   ) {}
 
-  static async open(lakeDir: string): Promise<DuckDbLake> {
-    const instance = await DuckDBInstance.create(':memory:');
+  static async open(lakeDir: string, options: DuckDbLakeOptions = {}): Promise<DuckDbLake> {
+    const { lockedDown } = options;
+    const instance = await DuckDBInstance.create(
+      ':memory:',
+      lockedDown
+        ? {
+            threads: String(lockedDown.threads ?? 1),
+            memory_limit: lockedDown.memoryLimit ?? '1GB',
+            autoinstall_known_extensions: 'false',
+            autoload_known_extensions: 'false',
+          }
+        : {},
+    );
     const connection = await instance.connect();
-    await connection.run(`CREATE VIEW orders_cdc AS ${ordersCdcSource(lakeDir)}`);
+    if (lockedDown) {
+      await connection.run(`SET allowed_directories = [${sqlString(`${lakeDir}/`)}]`);
+      await connection.run('SET parquet_metadata_cache = true');
+      await connection.run('SET enable_external_access = false');
+      await connection.run('SET lock_configuration = true');
+    }
+    const lake = new DuckDbLake(instance, connection, lakeDir);
+    await lake.refresh();
     await connection.run(`CREATE VIEW current_orders AS ${namedQuerySql('current_orders')}`);
-    return new DuckDbLake(instance, connection);
+    return lake;
+  }
+
+  /**
+   * Points `orders_cdc` at the object formats the lake holds now. Objects of a format already seen are picked
+   * up by every query on their own; a long-lived reader calls this so the first object of a new format (or
+   * the very first object) is seen too.
+   */
+  async refresh(): Promise<void> {
+    const source = ordersCdcSource(this.lakeDir);
+    if (source === this.source) return;
+    await this.connection.run(`CREATE OR REPLACE VIEW orders_cdc AS ${source}`);
+    this.source = source;
+  }
+
+  /** Another connection to the same views (one runs a query at a time; a console needs its own). */
+  connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
   }
 
   async rows(sql: string): Promise<Record<string, unknown>[]> {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { backfillCommand } from './commands/backfill-command.ts';
 import { compactCommand } from './commands/compact-command.ts';
+import { dashboardCommand } from './commands/dashboard-command.ts';
 import { deliverCommand } from './commands/deliver-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
 import { localCommand } from './commands/local-command.ts';
@@ -25,7 +26,8 @@ const program = new Command('gadget-cdc')
   .addCommand(compactCommand())
   .addCommand(queryCommand())
   .addCommand(backfillCommand())
-  .addCommand(statusCommand());
+  .addCommand(statusCommand())
+  .addCommand(dashboardCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { type CurrentOrdersCheck, checkCurrentOrders, formatCheck } from '../catalog/current-orders-check.ts';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
+import { DashboardServer } from '../dashboard/dashboard-server.ts';
+import type { LivePipeline } from '../dashboard/pipeline-health.ts';
 import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
 import { type GeneratorProgress, type GeneratorRun, generateOrders } from '../generator/generate-orders.ts';
 import { totalWritten } from '../generator/write-stats.ts';
@@ -17,6 +19,8 @@ import { waitUntilQuiet } from './wait-until-quiet.ts';
 export interface PipelineRunOptions extends StackOptions, GeneratorOptions {
   /** With a count: drain, check and return once it is written, instead of running on until the signal. */
   exitWhenDrained: boolean;
+  /** Serve the live dashboard on this port (0: a free one); none when undefined. */
+  dashboardPort?: number;
 }
 
 export interface PipelineRunOutput {
@@ -65,6 +69,18 @@ export async function runLocalPipeline(
     },
   });
   const delivering = delivery.start();
+  let progress: GeneratorProgress | undefined;
+  const dashboard = await startDashboard(options.dashboardPort, delivery.lake.root, {
+    generated: () => (progress ? totalWritten(progress.stats) : 0),
+    pipe: pipe.metrics,
+    delivery: delivery.metrics,
+    freshness,
+  }).catch(async (error: unknown) => {
+    await Promise.all([pipe.abort(), delivery.stop()]);
+    await stack.stop();
+    throw error;
+  });
+  if (dashboard) output.log(`Dashboard: ${dashboard.url}`);
   // Stop generating (or waiting) on the signal, or at once if a server dies or a worker fails.
   const stop = new AbortController();
   const abort = () => stop.abort();
@@ -78,7 +94,6 @@ export async function runLocalPipeline(
   delivering.catch(abort);
 
   let generator: GeneratorRun | undefined;
-  let progress: GeneratorProgress | undefined;
   const showStatus = (force = false) => {
     if (!progress) return; // nothing written yet
     const generated = formatGeneratorProgress(progress, options.count);
@@ -152,11 +167,20 @@ export async function runLocalPipeline(
   } finally {
     clearInterval(ticker);
     signal.removeEventListener('abort', abort);
+    await dashboard?.stop();
     await pipe.abort();
     await delivery.stop();
     await stack.stop();
     output.log('Local stack stopped.');
   }
+}
+
+function startDashboard(
+  port: number | undefined,
+  lakeDir: string,
+  live: LivePipeline,
+): Promise<DashboardServer | undefined> {
+  return port === undefined ? Promise.resolve(undefined) : DashboardServer.start({ lakeDir, port, live });
 }
 
 /**

@@ -9,7 +9,8 @@ export type PipelineStage =
   | 'delivery'
   | 'transform'
   | 'lake'
-  | 'catalog';
+  | 'catalog'
+  | 'dashboard';
 
 /**
  * Base of every error the pipeline raises on purpose. `code` is stable (tests and scripts may match on it);

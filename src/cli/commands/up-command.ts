@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { holds } from '../../catalog/current-orders-check.ts';
 import { InvalidOptionError } from '../../errors/pipeline-error.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { parsePositiveInt } from '../option-parsers.ts';
+import { parsePort, parsePositiveInt } from '../option-parsers.ts';
 import { type PipelineRunOptions, runLocalPipeline } from '../pipeline-run.ts';
 import { addGeneratorOptions, addStackOptions } from '../shared-options.ts';
 import { StatusLine } from '../status-line.ts';
@@ -29,12 +29,25 @@ export function upCommand(): Command {
         .conflicts('count'),
     )
     .option(
+      '--dashboard-port <port>',
+      'port of the live dashboard on 127.0.0.1 (default: a free one)',
+      parsePort,
+    )
+    .option('--no-dashboard', 'do not serve the live dashboard')
+    .option(
       '--exit-when-drained',
       'with --orders/--count: drain, check and exit once they are written (default: run on until Ctrl-C)',
       false,
     );
   return command.action(
-    async (options: Omit<PipelineRunOptions, 'count'> & { count?: number; orders?: number }) => {
+    async (
+      options: Omit<PipelineRunOptions, 'count' | 'dashboardPort'> & {
+        count?: number;
+        orders?: number;
+        dashboard: boolean;
+        dashboardPort?: number;
+      },
+    ) => {
       const count = options.orders ?? options.count;
       if (options.exitWhenDrained && count === undefined) {
         throw new InvalidOptionError(
@@ -47,13 +60,17 @@ export function upCommand(): Command {
         process.stderr.write('\nDraining: finishing the writes in flight, then the pipe and the delivery…\n'),
       );
       try {
-        const result = await runLocalPipeline({ ...options, count }, interrupt.signal, {
-          log: (text) => {
-            line.done();
-            console.log(text);
+        const result = await runLocalPipeline(
+          { ...options, count, dashboardPort: options.dashboard ? (options.dashboardPort ?? 0) : undefined },
+          interrupt.signal,
+          {
+            log: (text) => {
+              line.done();
+              console.log(text);
+            },
+            status: (text, force) => line.update(text, force),
           },
-          status: (text, force) => line.update(text, force),
-        });
+        );
         if (!holds(result.check) || result.generator.error) process.exitCode = 1;
       } finally {
         line.done();

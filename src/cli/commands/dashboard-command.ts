@@ -1,0 +1,33 @@
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { DashboardServer } from '../../dashboard/dashboard-server.ts';
+import { abortOnInterrupt } from '../interrupt.ts';
+import { parsePort } from '../option-parsers.ts';
+import { addDataDirOption } from '../shared-options.ts';
+
+export function dashboardCommand(): Command {
+  const command = new Command('dashboard')
+    .summary('serve the live dashboard over an existing data dir (gadget-cdc up serves it too)')
+    .description(
+      'Serves the dashboard page on 127.0.0.1 over the lake of --data-dir, running or stopped: sales, the CDC flow, ' +
+        'the lake’s health and failures, the projection and a read-only SQL console. It follows the lake as it grows ' +
+        '(live stage counters show only under `gadget-cdc up`). Ctrl-C stops it.',
+    )
+    .option('--lake-dir <dir>', 'the lake folder (default: <data-dir>/lake)')
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', parsePort);
+  addDataDirOption(command);
+  return command.action(async (options: { dataDir: string; lakeDir?: string; port?: number }) => {
+    const interrupt = abortOnInterrupt();
+    const dashboard = await DashboardServer.start({
+      lakeDir: resolve(options.lakeDir ?? join(options.dataDir, 'lake')),
+      port: options.port ?? 0,
+    });
+    try {
+      console.log(`Dashboard: ${dashboard.url} (Ctrl-C stops it)`);
+      await new Promise((done) => interrupt.signal.addEventListener('abort', done, { once: true }));
+    } finally {
+      await dashboard.stop();
+      interrupt.dispose();
+    }
+  });
+}

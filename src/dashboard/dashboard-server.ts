@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDbLake } from '../catalog/duckdb-lake.ts';
+import { namedQueries, namedQuerySql, namedQuerySummary } from '../catalog/named-queries.ts';
+import { PipelineError } from '../errors/pipeline-error.ts';
+import { type HealthPanel, type LivePipeline, pipelineHealth } from './pipeline-health.ts';
+import { isLoopbackHost, sameToken } from './request-guards.ts';
+import { type SalesPanels, salesPanels } from './sales-panels.ts';
+import {
+  type ConsoleLimits,
+  ConsoleQueryError,
+  DEFAULT_CONSOLE_LIMITS,
+  runConsoleQuery,
+} from './sql-console.ts';
+
+export interface DashboardOptions {
+  readonly lakeDir: string;
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  /** The running pipeline's counters, when `gadget-cdc up` serves the page. */
+  readonly live?: LivePipeline;
+  /** How often the panels are recomputed (never two at once; less often when computing them is slow). @default 1000 */
+  readonly refreshMs?: number;
+  readonly consoleLimits?: ConsoleLimits;
+}
+
+export interface DashboardSnapshot {
+  readonly at: string;
+  readonly sales: SalesPanels | undefined;
+  readonly health: HealthPanel | undefined;
+  /** How long computing these panels took. */
+  readonly computeMs?: number;
+  /** Why the last refresh failed, if it did (the panels keep their last good values). */
+  readonly error?: string;
+}
+
+const PUBLIC = new URL('./public/', import.meta.url);
+const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/assets/dashboard.js': { file: new URL('dashboard.js', PUBLIC).pathname, type: 'text/javascript' },
+  '/assets/dashboard.css': { file: new URL('dashboard.css', PUBLIC).pathname, type: 'text/css' },
+  '/assets/chart.umd.min.js': { file: CHART_JS, type: 'text/javascript' },
+};
+const SECURITY_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+};
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The live dashboard: one page on 127.0.0.1 (sales, the CDC flow, pipeline health, the projection, a SQL
+ * console), panels pushed by server-sent events. Every request must name a loopback host (no DNS rebinding);
+ * no CORS header is ever sent; the console needs the page's per-session token and runs on a locked-down
+ * DuckDB connection limited to the lake (RELIABILITY.md).
+ */
+export class DashboardServer {
+  readonly token = randomBytes(24).toString('hex');
+  private snapshot: DashboardSnapshot = { at: new Date().toISOString(), sales: undefined, health: undefined };
+  private readonly clients = new Set<ServerResponse>();
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly lake: DuckDbLake,
+    private readonly console: DuckDBConnection,
+    private readonly options: DashboardOptions,
+  ) {}
+
+  static async start(options: DashboardOptions): Promise<DashboardServer> {
+    const lake = await DuckDbLake.open(options.lakeDir, { lockedDown: {} });
+    const consoleConnection = await lake.connect();
+    const server = createServer();
+    const dashboard = new DashboardServer(server, lake, consoleConnection, options);
+    server.on('request', (request, response) => void dashboard.handle(request, response));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    }).catch((error: unknown) => {
+      lake.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new PipelineError(
+        'dashboard',
+        'DASHBOARD_PORT',
+        `The dashboard cannot listen on 127.0.0.1:${options.port} (${code}). Pick another --dashboard-port, or 0 for a free one.`,
+      );
+    });
+    await dashboard.refresh();
+    dashboard.scheduleRefresh();
+    return dashboard;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
+  /** Recomputes every panel and pushes the result to each open page; a refresh in progress is not doubled. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.computeSnapshot().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  /**
+   * The next refresh after `refreshMs`, or after four times the last compute time if that is longer: as the
+   * lake grows, the panels cost at most a fifth of a core, leaving the rest to the pipeline beside them.
+   */
+  private scheduleRefresh(): void {
+    const wait = Math.max(this.options.refreshMs ?? 1_000, 4 * (this.snapshot.computeMs ?? 0));
+    this.timer = setTimeout(
+      () => void this.refresh().then(() => this.stopped || this.scheduleRefresh()),
+      wait,
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.refreshing;
+    for (const client of this.clients) client.end();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+    this.console.closeSync();
+    this.lake.close();
+  }
+
+  private async computeSnapshot(): Promise<void> {
+    const started = performance.now();
+    try {
+      const sales = await salesPanels(this.lake);
+      const health = await pipelineHealth(this.options.lakeDir, this.options.live, sales.totals.events);
+      this.snapshot = { at: new Date().toISOString(), sales, health, computeMs: performance.now() - started };
+    } catch (error) {
+      this.snapshot = { ...this.snapshot, error: error instanceof Error ? error.message : String(error) };
+    }
+    const event = `event: snapshot\ndata: ${JSON.stringify(this.snapshot)}\n\n`;
+    for (const client of this.clients) client.write(event);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (!isLoopbackHost(request.headers.host, this.port)) {
+      return send(
+        response,
+        403,
+        'text/plain',
+        `Host ${JSON.stringify(request.headers.host)} is not allowed: open ${this.url}`,
+      );
+    }
+    const route = `${request.method} ${url.pathname}`;
+    if (route === 'GET /') return send(response, 200, 'text/html', this.page());
+    const asset = request.method === 'GET' ? ASSETS[url.pathname] : undefined;
+    if (asset) return send(response, 200, asset.type, readFileSync(asset.file));
+    if (route === 'GET /api/snapshot')
+      return send(response, 200, 'application/json', JSON.stringify(this.snapshot));
+    if (route === 'GET /api/events') return this.subscribe(response);
+    if (route === 'GET /api/named-queries') {
+      const list = namedQueries().map((name) => ({
+        name,
+        summary: namedQuerySummary(name),
+        sql: namedQuerySql(name),
+      }));
+      return send(response, 200, 'application/json', JSON.stringify(list));
+    }
+    if (route === 'POST /api/query') return this.runQuery(request, response);
+    return send(response, 404, 'text/plain', `Nothing at ${request.method} ${url.pathname}`);
+  }
+
+  private page(): string {
+    return readFileSync(new URL('index.html', PUBLIC), 'utf8').replace('{{SESSION_TOKEN}}', this.token);
+  }
+
+  private subscribe(response: ServerResponse): void {
+    response.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/event-stream',
+      Connection: 'keep-alive',
+    });
+    response.write(`event: snapshot\ndata: ${JSON.stringify(this.snapshot)}\n\n`);
+    this.clients.add(response);
+    response.on('close', () => this.clients.delete(response));
+  }
+
+  private async runQuery(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const origin = request.headers.origin;
+    if (
+      !sameToken(request.headers['x-session-token'], this.token) ||
+      (origin && origin !== this.url.slice(0, -1))
+    ) {
+      return send(
+        response,
+        403,
+        'application/json',
+        JSON.stringify({ error: 'Reload the dashboard: the session token does not match.' }),
+      );
+    }
+    try {
+      const body = JSON.parse(await readBody(request)) as { sql?: unknown };
+      if (typeof body.sql !== 'string')
+        throw new ConsoleQueryError('CONSOLE_REFUSED', 'Send {"sql": "SELECT …"}.');
+      await this.lake.refresh();
+      const result = await runConsoleQuery(
+        this.console,
+        body.sql,
+        this.options.consoleLimits ?? DEFAULT_CONSOLE_LIMITS,
+      );
+      send(response, 200, 'application/json', JSON.stringify(result));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const code = error instanceof PipelineError ? error.code : 'CONSOLE_FAILED';
+      send(response, 400, 'application/json', JSON.stringify({ error: message, code }));
+    }
+  }
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': `${type}; charset=utf-8` });
+  response.end(body);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new ConsoleQueryError('CONSOLE_REFUSED', `The statement is over ${MAX_BODY_BYTES / 1024} KiB.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

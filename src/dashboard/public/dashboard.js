@@ -1,0 +1,164 @@
+// The dashboard page: panels pushed by the server (server-sent events), charts drawn with the bundled
+// Chart.js, and the SQL console. Plain browser JavaScript, no build step.
+const token = document.querySelector('meta[name="session-token"]').content;
+const $ = (id) => document.getElementById(id);
+const money = (n) => Number(n ?? 0).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+const count = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US'));
+const seconds = (ms) => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
+
+const COLORS = ['#3366cc', '#dc3912', '#ff9900', '#109618', '#990099', '#0099c6', '#dd4477', '#66aa00'];
+const charts = {};
+
+function chart(id, config) {
+  charts[id] ??= new Chart($(id), {
+    ...config,
+    options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options },
+  });
+  return charts[id];
+}
+
+/** Replaces a chart's labels and datasets in place (no new chart, no animation: cheap at any rate). */
+function draw(id, config, labels, datasets) {
+  const c = chart(id, config);
+  c.data.labels = labels;
+  datasets.forEach((dataset, i) => {
+    if (c.data.datasets[i]) Object.assign(c.data.datasets[i], dataset);
+    else c.data.datasets.push(dataset);
+  });
+  c.data.datasets.length = datasets.length;
+  c.update('none');
+}
+
+function table(id, rows, columns) {
+  const el = $(id);
+  const cols = columns ?? Object.keys(rows[0] ?? {});
+  const head = `<tr>${cols.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
+  const body = rows
+    .map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(r[c])}</td>`).join('')}</tr>`)
+    .join('');
+  el.innerHTML = rows.length ? head + body : '<tr><td class="muted">nothing yet</td></tr>';
+}
+
+function escapeHtml(value) {
+  return String(value ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+function setKpi(id, text, value) {
+  $(id).textContent = text;
+  if (value !== undefined) $(id).dataset.value = String(value);
+}
+
+function render(snapshot) {
+  $('updated-at').textContent =
+    `updated ${new Date(snapshot.at).toLocaleTimeString()} (panels computed in ${Math.round(snapshot.computeMs ?? 0)} ms)`;
+  $('refresh-error').hidden = !snapshot.error;
+  $('refresh-error').textContent = snapshot.error ?? '';
+  const { sales, health } = snapshot;
+  if (!sales || !health) return;
+  $('source').textContent = health.source === 'live' ? 'live run' : 'data dir (stopped)';
+  setKpi('kpi-orders', count(sales.totals.orders), sales.totals.orders);
+  setKpi('kpi-revenue', money(sales.totals.revenue), sales.totals.revenue);
+  setKpi('kpi-events', count(sales.totals.events), sales.totals.events);
+  setKpi('kpi-freshness', `${seconds(health.freshness.p50Ms)} / ${seconds(health.freshness.p99Ms)}`);
+  setKpi('kpi-data-freshness', seconds(health.freshness.dataFreshnessMs));
+  setKpi('kpi-lake', `${count(health.lake.objects)} · ${(health.lake.bytes / 1048576).toFixed(2)} MiB`);
+
+  const projection = sales.projection.line.points;
+  const minutes = [...new Set([...sales.perMinute.map((r) => r.minute), ...projection.map((p) => p.minute)])];
+  const at = (rows, key) => {
+    const byMinute = new Map(rows.map((r) => [r.minute, r[key]]));
+    return minutes.map((m) => byMinute.get(m) ?? null);
+  };
+  draw(
+    'chart-per-minute',
+    { type: 'line', options: { scales: { revenue: { position: 'left' }, orders: { position: 'right' } } } },
+    minutes.map((m) => m.slice(11)),
+    [
+      { label: 'revenue', data: at(sales.perMinute, 'revenue'), borderColor: COLORS[0], yAxisID: 'revenue' },
+      { label: 'orders', data: at(sales.perMinute, 'orders'), borderColor: COLORS[3], yAxisID: 'orders' },
+      {
+        label: 'projected revenue',
+        data: at(projection, 'revenue'),
+        borderColor: COLORS[0],
+        borderDash: [6, 4],
+        pointRadius: 0,
+        yAxisID: 'revenue',
+      },
+    ],
+  );
+  $('projection-method').textContent = sales.projection.line.method;
+  draw(
+    'chart-by-product',
+    { type: 'bar', options: { plugins: { legend: { display: false } } } },
+    sales.byProduct.map((r) => r.product_name),
+    [{ label: 'revenue', data: sales.byProduct.map((r) => r.revenue), backgroundColor: COLORS[0] }],
+  );
+  draw(
+    'chart-funnel',
+    { type: 'bar', options: { indexAxis: 'y', plugins: { legend: { display: false } } } },
+    sales.funnel.map((r) => r.status),
+    [{ label: 'orders', data: sales.funnel.map((r) => r.orders), backgroundColor: COLORS[2] }],
+  );
+  draw(
+    'chart-flow',
+    { type: 'bar', options: { scales: { x: { stacked: true }, y: { stacked: true } } } },
+    sales.flow.map((r) => r.minute.slice(11)),
+    [
+      { label: 'INSERT', data: sales.flow.map((r) => r.inserts), backgroundColor: COLORS[3] },
+      { label: 'MODIFY', data: sales.flow.map((r) => r.modifies), backgroundColor: COLORS[0] },
+      { label: 'REMOVE', data: sales.flow.map((r) => r.removes), backgroundColor: COLORS[1] },
+    ],
+  );
+  table(
+    'health',
+    health.stages.map((s) => ({
+      stage: s.stage,
+      count: count(s.count),
+      behind: count(s.behind),
+      what: s.note,
+    })),
+  );
+  $('lag').textContent =
+    `time behind the source: pipe ${seconds(health.millisBehind.pipe)} (DynamoDB Local stamps stream records to the minute,` +
+    ` so locally up to 60 s too much), delivery ${seconds(health.millisBehind.delivery)}` +
+    ` · ${health.lake.errorObjects} error objects`;
+  table('projection', sales.projection.byProduct);
+  table('cancellations', sales.cancellations);
+  table('recent-changes', sales.recentChanges);
+  table('errors', health.errors, ['arrival', 'errorCode', 'errorMessage', 'data', 'key']);
+}
+
+// Live updates: the server pushes a snapshot whenever it recomputes the panels.
+new EventSource('/api/events').addEventListener('snapshot', (event) => render(JSON.parse(event.data)));
+
+async function runConsole() {
+  $('console-status').textContent = 'running…';
+  $('console-error').hidden = true;
+  const response = await fetch('/api/query', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Session-Token': token },
+    body: JSON.stringify({ sql: $('console-sql').value }),
+  });
+  const result = await response.json();
+  if (!response.ok) {
+    $('console-status').textContent = '';
+    $('console-error').hidden = false;
+    $('console-error').textContent = result.error;
+    $('console-result').innerHTML = '';
+    return;
+  }
+  const rows = result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c, r[i]])));
+  table('console-result', rows, result.columns);
+  $('console-status').textContent =
+    `${rows.length} rows${result.truncated ? ' (first rows only)' : ''} in ${Math.round(result.elapsedMs)} ms`;
+}
+
+$('console-run').addEventListener('click', () => void runConsole());
+fetch('/api/named-queries')
+  .then((response) => response.json())
+  .then((queries) => {
+    for (const q of queries) $('console-named').add(new Option(`${q.name} — ${q.summary}`, q.sql));
+    $('console-named').addEventListener('change', (event) => {
+      if (event.target.value) $('console-sql').value = event.target.value;
+    });
+  });
