@@ -93,7 +93,6 @@ export async function runLocalPipeline(
   piping.catch(abort);
   delivering.catch(abort);
 
-  let generator: GeneratorRun | undefined;
   const showStatus = (force = false) => {
     if (!progress) return; // nothing written yet
     const generated = formatGeneratorProgress(progress, options.count);
@@ -113,7 +112,7 @@ export async function runLocalPipeline(
         'Ctrl-C drains and stops.',
     );
     const started = performance.now();
-    generator = await generateOrders(generatorConfig(options.table, options), {
+    const generator = await generateOrders(generatorConfig(options.table, options), {
       dynamodb: stack.clients.dynamodb,
       signal: stop.signal,
       onWritten: (change) => freshness.wrote(change),
