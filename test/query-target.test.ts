@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, collectOutput } from './helpers/spawn-tsx.ts';
+import { runCliWithoutAws } from './helpers/cli-without-aws.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
 /**
@@ -12,39 +10,25 @@ import { makeTempDir } from './helpers/temp-dir.ts';
 const home = makeTempDir('query-target-home');
 afterAll(() => home.remove());
 
-/** The CLI in an environment with no AWS configuration at all: no AWS_* variables, an empty home. */
-function runCliWithoutAws(args: readonly string[]) {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')),
-  );
-  Object.assign(env, {
-    HOME: home.path,
-    AWS_CONFIG_FILE: join(home.path, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home.path, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  const child = spawn(process.execPath, [CLI, 'query', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  const out = collectOutput(child);
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, ...out.text() })),
-  );
+function queryWithoutAws(args: readonly string[]) {
+  return runCliWithoutAws(home.path, ['query', ...args]);
 }
 
 describe('gadget-cdc query --target', () => {
   it('documents the Athena options and their defaults', async () => {
-    const { code, stdout: wrapped } = await runCliWithoutAws(['--help']);
+    const { code, stdout: wrapped } = await queryWithoutAws(['--help']);
     expect(code).toBe(0);
     const stdout = wrapped.replace(/\s+/g, ' ');
     expect(stdout).toMatch(/--target <target> .*\(choices: "local", "aws", default: "local"\)/);
-    expect(stdout).toMatch(/--workgroup <name>.*deployed stack outputs\) \(default: "gadget-sales-cdc"\)/);
-    expect(stdout).toMatch(/--database <name> .*\(default: "gadget_sales_cdc"\)/);
+    expect(stdout).toMatch(/--workgroup <name> .*\(default: the one in the deployed stack outputs\)/);
+    expect(stdout).toMatch(/--database <name> .*\(default: the one in the deployed stack outputs\)/);
+    expect(stdout).toMatch(/--stack <name> .*\(default: "GadgetSalesCdc"\)/);
     for (const option of ['--output-location <s3-uri>', '--region <region>', '--profile <name>'])
       expect(stdout).toContain(option);
   });
 
   it('names the missing region and how to give one, without a stack trace', async () => {
-    const { code, stderr } = await runCliWithoutAws(['--target', 'aws', 'revenue_by_product']);
+    const { code, stderr } = await queryWithoutAws(['--target', 'aws', 'revenue_by_product']);
     expect(code).toBe(1);
     expect(stderr).toContain('error: No AWS region for Athena. Pass --region <region>');
     expect(stderr).toContain('set AWS_REGION');
@@ -52,14 +36,14 @@ describe('gadget-cdc query --target', () => {
   });
 
   it('names the missing credentials (and the profile asked for) and how to provide them', async () => {
-    const plain = await runCliWithoutAws(['--target', 'aws', '--region', 'eu-west-1', 'SELECT 1']);
+    const plain = await queryWithoutAws(['--target', 'aws', '--region', 'eu-west-1', 'SELECT 1']);
     expect(plain.code).toBe(1);
     expect(plain.stderr).toMatch(
       /error: No AWS credentials for Athena \(.+\)\. Pass --profile <name> or set AWS_PROFILE/,
     );
     expect(plain.stderr).not.toMatch(/\n\s+at /);
 
-    const profiled = await runCliWithoutAws([
+    const profiled = await queryWithoutAws([
       '--target',
       'aws',
       '--region',
@@ -79,7 +63,7 @@ describe('gadget-cdc query --target', () => {
       /--output-location is an S3 URI like s3:\/\/my-bucket\/athena-results\/, got "my-bucket\/results"/,
     ],
   ])('refuses %j with the value and the expected form', async (args, message) => {
-    const { code, stderr } = await runCliWithoutAws(args);
+    const { code, stderr } = await queryWithoutAws(args);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(message);
   });

@@ -1,5 +1,8 @@
 import { Command, Option } from 'commander';
 import type { AwsClients } from '../../aws/aws-clients.ts';
+import { resolveRegion } from '../../aws/aws-connection.ts';
+import { DEFAULT_STACK_NAME } from '../../aws/deployed-names.ts';
+import { namesFromStack } from '../../aws/stack-outputs.ts';
 import { type GeneratorRun, generateOrders } from '../../generator/generate-orders.ts';
 import { DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
 import { formatGeneratorProgress, formatGeneratorSummary } from '../generator-report.ts';
@@ -18,6 +21,8 @@ interface GenerateOptions extends GeneratorOptions {
   target: 'local' | 'aws';
   endpoint?: string;
   region?: string;
+  profile?: string;
+  stack: string;
   dataDir: string;
 }
 
@@ -27,26 +32,54 @@ export function generateCommand(): Command {
     .description(
       'Writes realistic order changes (new orders, status moves, quantity changes, deletes of cancelled orders) to the ' +
         'orders table. By default it targets the local stack running from --data-dir (start it with `gadget-cdc local` ' +
-        'or `gadget-cdc up`); --endpoint targets any DynamoDB-compatible endpoint, --target aws a real AWS table.',
+        'or `gadget-cdc up`); --endpoint targets any DynamoDB-compatible endpoint, --target aws a real AWS table: the ' +
+        'one named in the outputs of the deployed stack (`npm run deploy`, --stack) unless --table names it.',
     )
-    .option('--table <name>', 'orders table', DEFAULT_TABLE_NAME)
+    .option(
+      '--table <name>',
+      'orders table (with --target aws, when omitted: the one named in the deployed stack outputs)',
+      DEFAULT_TABLE_NAME,
+    )
     .addOption(
       new Option('--target <target>', 'where the table lives').choices(['local', 'aws']).default('local'),
     )
     .option('--endpoint <url>', 'DynamoDB endpoint URL (overrides --target)')
-    .option('--region <region>', 'AWS region (default: $AWS_REGION or us-east-1)');
+    .option('--region <region>', 'AWS region (default: $AWS_REGION or us-east-1)')
+    .option(
+      '--profile <name>',
+      'AWS profile, for --target aws (default: $AWS_PROFILE, else the default chain)',
+    )
+    .option(
+      '--stack <name>',
+      'CloudFormation stack whose outputs name the table, for --target aws',
+      DEFAULT_STACK_NAME,
+    );
   addDataDirOption(command);
   addGeneratorOptions(command, 10);
   return command.action(async (options: GenerateOptions) => {
+    const onAws = options.target === 'aws' && !options.endpoint;
+    // The SDK's default credential chain reads AWS_PROFILE; the shared client factory takes no profile itself.
+    if (onAws && options.profile) process.env.AWS_PROFILE = options.profile;
+    const tableName = onAws ? await deployedTableName(options, command) : options.table;
     const clients = await connectToClients(options);
     try {
-      const run = await runGeneratorWithDisplay(clients, options.table, options);
+      const run = await runGeneratorWithDisplay(clients, tableName, options);
       console.log(formatGeneratorSummary(run));
       if (run.error) process.exitCode = 1;
     } finally {
       clients.destroy();
     }
   });
+}
+
+/** `--table` when given, else the deployed stack's TableName output (in the region the writes go to). */
+async function deployedTableName(options: GenerateOptions, command: Command): Promise<string> {
+  const given = command.getOptionValueSource('table') === 'cli';
+  const names = await namesFromStack(
+    { stackName: options.stack, region: resolveRegion(options.region), profile: options.profile },
+    { tableName: { value: given ? options.table : undefined, option: '--table' } },
+  );
+  return names.tableName;
 }
 
 /** Runs the generator with a live line (progress bar for bounded runs) and Ctrl-C draining. */

@@ -1,5 +1,8 @@
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_STACK_NAME } from '../../aws/deployed-names.ts';
+import { namesFromStack } from '../../aws/stack-outputs.ts';
+import { connectAthenaClient } from '../../catalog/athena-client.ts';
 import { AthenaEngine } from '../../catalog/athena-engine.ts';
 import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
 import { namedQueries, namedQuerySql, namedQuerySummary } from '../../catalog/named-queries.ts';
@@ -8,24 +11,18 @@ import { abortOnInterrupt } from '../interrupt.ts';
 import { formatCsv, formatTable, plainValue } from '../result-table.ts';
 import { addDataDirOption } from '../shared-options.ts';
 
-/** The names the deployed stack uses unless told otherwise. */
-export const DEFAULT_ATHENA_WORKGROUP = 'gadget-sales-cdc';
-export const DEFAULT_GLUE_DATABASE = 'gadget_sales_cdc';
-
 interface QueryOptions {
   dataDir: string;
   lakeDir?: string;
   format: 'table' | 'json' | 'csv';
   target: 'local' | 'aws';
-  workgroup: string;
-  database: string;
+  workgroup?: string;
+  database?: string;
   outputLocation?: string;
   region?: string;
   profile?: string;
+  stack: string;
 }
-
-/** Until a later issue reads them from the deployed stack's outputs, the Athena names are options. */
-const FROM_STACK_LATER = 'for now; a later version reads it from the deployed stack outputs';
 
 export function queryCommand(): Command {
   const command = new Command('query')
@@ -35,7 +32,8 @@ export function queryCommand(): Command {
       'Runs SQL over the lake: `orders_cdc` (every change event) and `current_orders` (each order as it stands now). ' +
         'Without an argument, lists the named queries. --target local (the default) runs DuckDB over the lake ' +
         'folder; --target aws runs the same SQL in Athena over the Glue table (and creates or replaces the view ' +
-        '`current_orders` there first when the SQL uses it).',
+        '`current_orders` there first when the SQL uses it). With --target aws the workgroup and database not ' +
+        'given as options are read from the outputs of the deployed stack (`npm run deploy`, --stack).',
     )
     .addOption(
       new Option('--target <target>', 'where the lake is: local = DuckDB over --lake-dir, aws = Athena')
@@ -46,13 +44,16 @@ export function queryCommand(): Command {
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json', 'csv']).default('table'))
     .option(
       '--workgroup <name>',
-      `Athena workgroup, for --target aws (${FROM_STACK_LATER})`,
-      DEFAULT_ATHENA_WORKGROUP,
+      'Athena workgroup, for --target aws (default: the one in the deployed stack outputs)',
     )
     .option(
       '--database <name>',
-      `Glue database holding orders_cdc, for --target aws (${FROM_STACK_LATER})`,
-      DEFAULT_GLUE_DATABASE,
+      'Glue database holding orders_cdc, for --target aws (default: the one in the deployed stack outputs)',
+    )
+    .option(
+      '--stack <name>',
+      'CloudFormation stack whose outputs name the workgroup and database, for --target aws',
+      DEFAULT_STACK_NAME,
     )
     .option(
       '--output-location <s3-uri>',
@@ -94,17 +95,34 @@ export function queryCommand(): Command {
   });
 }
 
-function openEngine(options: QueryOptions, signal: AbortSignal | undefined): Promise<QueryEngine> {
+async function openEngine(options: QueryOptions, signal: AbortSignal | undefined): Promise<QueryEngine> {
   if (options.target === 'local')
     return DuckDbLake.open(resolve(options.lakeDir ?? join(options.dataDir, 'lake')));
-  return AthenaEngine.connect({
-    workGroup: options.workgroup,
-    database: options.database,
-    outputLocation: options.outputLocation,
-    region: options.region,
-    profile: options.profile,
-    signal,
-  });
+  // Region and credentials are checked first (with their own advice), then the names come from the stack.
+  const client = await connectAthenaClient({ region: options.region, profile: options.profile });
+  try {
+    const names = await namesFromStack(
+      { stackName: options.stack, region: await client.config.region(), profile: options.profile },
+      {
+        // Names given as options win over the stack's.
+        workGroupName: { value: options.workgroup, option: '--workgroup' },
+        databaseName: { value: options.database, option: '--database' },
+      },
+    );
+    const engine = new AthenaEngine(client, {
+      workGroup: names.workGroupName,
+      database: names.databaseName,
+      outputLocation: options.outputLocation,
+      signal,
+    });
+    return {
+      rows: (sql) => engine.rows(sql),
+      close: () => client.destroy(),
+    };
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
 }
 
 function parseS3Uri(value: string): string {

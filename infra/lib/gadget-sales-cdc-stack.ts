@@ -1,0 +1,91 @@
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { STACK_OUTPUT_KEYS, type StackOutputName } from '../../src/aws/stack-output-keys.ts';
+import { AthenaWorkGroup } from './athena-workgroup.ts';
+import { CapturePipe } from './capture-pipe.ts';
+import { ChangeStream } from './change-stream.ts';
+import { LakeBucket } from './lake-bucket.ts';
+import { LakeDelivery } from './lake-delivery.ts';
+import { OrdersCatalog } from './orders-catalog.ts';
+import { OrdersCrawler } from './orders-crawler.ts';
+import { OrdersTable } from './orders-table.ts';
+import { PipelineAlarms } from './pipeline-alarms.ts';
+import type { StackConfig } from './stack-config.ts';
+import { TransformFunction } from './transform-function.ts';
+
+export interface GadgetSalesCdcStackProps extends StackProps {
+  /** Names and options (`infra/lib/stack-config.ts`; CDK context in `infra/bin/app.ts`). */
+  readonly config: StackConfig;
+}
+
+/**
+ * The whole pipeline on AWS, one construct per stage in the order data flows:
+ * table → pipe → Kinesis → Firehose (+ transform Lambda) → lake bucket → Glue table → Athena, plus alarms.
+ * Its outputs (keys in `src/aws/stack-output-keys.ts`) are how `gadget-cdc … --target aws` finds it.
+ */
+export class GadgetSalesCdcStack extends Stack {
+  constructor(scope: Construct, id: string, props: GadgetSalesCdcStackProps) {
+    super(scope, id, {
+      description:
+        'gadget-sales-cdc: DynamoDB → Pipes → Kinesis → Firehose (Lambda) → S3 Parquet → Glue/Athena',
+      ...props,
+    });
+    const { config } = props;
+    Validations.of(this).acknowledge({
+      id: 'CloudFormation-Validate::W7001',
+      reason:
+        'The Firehose L2 always adds its per-region CIDR-block mapping, used only by destinations in a VPC (Redshift, OpenSearch); an S3 destination never references it.',
+    });
+
+    const orders = new OrdersTable(this, 'Orders', { tableName: config.tableName });
+    const changes = new ChangeStream(this, 'Changes', { streamName: config.streamName });
+    const capture = new CapturePipe(this, 'Capture', {
+      pipeName: `${config.deliveryStreamName}-capture`,
+      sourceStreamArn: orders.streamArn,
+      target: changes.stream,
+    });
+    const lake = new LakeBucket(this, 'Lake');
+    const catalog = new OrdersCatalog(this, 'Catalog', {
+      databaseName: config.databaseName,
+      bucket: lake.bucket,
+    });
+    if (config.crawler)
+      new OrdersCrawler(this, 'Crawler', { database: catalog.database, bucket: lake.bucket });
+    const transform = new TransformFunction(this, 'Transform', {
+      functionName: `${config.deliveryStreamName}-transform`,
+    });
+    const delivery = new LakeDelivery(this, 'Delivery', {
+      deliveryStreamName: config.deliveryStreamName,
+      source: changes.stream,
+      transform: transform.function,
+      bucket: lake.bucket,
+      table: catalog.table,
+    });
+    const athena = new AthenaWorkGroup(this, 'Athena', {
+      workGroupName: config.workGroupName,
+      databaseName: catalog.database.databaseName,
+      accessLogs: lake.accessLogs,
+    });
+    new PipelineAlarms(this, 'Alarms', {
+      pipeName: capture.pipeName,
+      deadLetterQueue: capture.deadLetterQueue,
+      deliveryStream: delivery.deliveryStream,
+    });
+
+    const outputs: Record<StackOutputName, [string, string]> = {
+      tableName: [orders.table.tableName, 'DynamoDB orders table (gadget-cdc generate --target aws)'],
+      streamName: [changes.stream.streamName, 'Kinesis stream of every change'],
+      bucketName: [lake.bucket.bucketName, 'Lake bucket: orders_cdc/dt=…/ and errors/'],
+      workGroupName: [athena.workGroup.ref, 'Athena workgroup (gadget-cdc query --target aws)'],
+      databaseName: [catalog.database.databaseName, 'Glue database holding orders_cdc'],
+      deliveryStreamName: [delivery.deliveryStream.deliveryStreamName, 'Firehose stream'],
+      pipeName: [capture.pipe.ref, 'EventBridge Pipe: table stream to Kinesis'],
+      transformFunctionName: [transform.function.functionName, 'Firehose transform Lambda'],
+      queryResultsLocation: [athena.resultsLocation, 'Where Athena writes query results'],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs)) {
+      const key = STACK_OUTPUT_KEYS[name as StackOutputName];
+      new CfnOutput(this, key, { key, value, description });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import {
+  DEFAULT_ATHENA_WORKGROUP,
+  DEFAULT_GLUE_DATABASE,
+  DEFAULT_STACK_NAME,
+} from '../../src/aws/deployed-names.ts';
+import { DeliveryConfigSchema } from '../../src/delivery/delivery-config.ts';
+import { ResourceNamesSchema } from '../../src/local/local-stack-config.ts';
+
+/**
+ * What a deployment may choose, as CDK context (`npm run deploy -- -c tableName=Orders -c crawler=true`).
+ * Every name defaults to the one the local twin uses, so the CLI's defaults fit a default deployment. Context
+ * values arrive as strings from the command line and typed from cdk.json or tests; both parse here, once.
+ */
+export const StackConfigSchema = z.object({
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/)
+    .default(DEFAULT_STACK_NAME)
+    .describe('CloudFormation stack name (`gadget-cdc … --stack` reads its outputs)'),
+  tableName: ResourceNamesSchema.shape.tableName.describe('DynamoDB orders table'),
+  streamName: ResourceNamesSchema.shape.streamName.describe('Kinesis stream the pipe writes to'),
+  deliveryStreamName: DeliveryConfigSchema.shape.deliveryStreamName
+    .pipe(z.string().regex(/^[a-zA-Z0-9_.-]{1,54}$/))
+    .describe('Firehose stream; it starts every lake object name, and names the pipe and the Lambda'),
+  workGroupName: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,128}$/)
+    .default(DEFAULT_ATHENA_WORKGROUP)
+    .describe('Athena workgroup'),
+  databaseName: z
+    .string()
+    .regex(/^[a-z0-9_]{1,255}$/)
+    .default(DEFAULT_GLUE_DATABASE)
+    .describe('Glue database holding orders_cdc (lower case, digits, underscores: Athena-safe)'),
+  crawler: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
+    .default(false)
+    .describe('Also deploy a Glue crawler over the lake (the original tutorial used one; off by default)'),
+});
+export type StackConfig = z.infer<typeof StackConfigSchema>;
+export type StackConfigInput = z.input<typeof StackConfigSchema>;
+
+/** The context keys a deployment reads (`-c <key>=<value>`); the README lists them with their defaults. */
+export const CONTEXT_KEYS = {
+  stackName: 'stackName',
+  tableName: 'tableName',
+  streamName: 'streamName',
+  deliveryStreamName: 'deliveryStream',
+  workGroupName: 'workgroup',
+  databaseName: 'database',
+  crawler: 'crawler',
+} as const satisfies Record<keyof StackConfig, string>;
+
+/** Reads the config from CDK context; an invalid value stops the synth naming the key and the value. */
+export function stackConfigFromContext(context: (key: string) => unknown): StackConfig {
+  const input = Object.fromEntries(
+    Object.entries(CONTEXT_KEYS).map(([name, key]) => [name, context(key) ?? undefined]),
+  );
+  const parsed = StackConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0]) as keyof StackConfig;
+    return `-c ${CONTEXT_KEYS[name]}=${JSON.stringify(input[name])}: ${issue.message}`;
+  });
+  throw new Error(`Invalid CDK context for the GadgetSalesCdc stack:\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyDocument, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { allow } from './allow.ts';
+
+/** The Firehose transform the local delivery worker calls in-process: deployed as it is, not a copy. */
+export const TRANSFORM_ENTRY = fileURLToPath(new URL('../../src/transform/handler.ts', import.meta.url));
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface TransformFunctionProps {
+  readonly functionName: string;
+  /**
+   * Memory, which also buys CPU: the transform is CPU-bound JSON work, so more memory means shorter, not
+   * costlier, invocations up to about one vCPU (1,769 MB).
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * Firehose waits up to 5 minutes for an invocation; a 1 MB batch takes tens of milliseconds.
+   * @default Duration.minutes(1)
+   */
+  readonly timeout?: Duration;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The transform Lambda: `src/transform/handler.ts` bundled by the local esbuild (no Docker), ESM, on the
+ * current Node.js runtime and ARM64 (cheaper per GB-second). Its role may only write to its own log group:
+ * the function reads nothing and calls no AWS API, Firehose hands it the records and takes back the rows.
+ */
+export class TransformFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: TransformFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Our own role instead of the default one, which attaches the AWS managed AWSLambdaBasicExecutionRole
+    // (logs on every log group of the account; cdk-nag IAM4).
+    const role = new Role(this, 'Role', {
+      description: `Lambda ${props.functionName}: write its own logs, nothing else`,
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        logs: new PolicyDocument({
+          statements: [allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [this.logGroup.logGroupArn])],
+        }),
+      },
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      description: 'Firehose transform: DynamoDB stream records (via Pipes and Kinesis) to orders_cdc rows',
+      entry: TRANSFORM_ENTRY,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.minutes(1),
+      role,
+      logGroup: this.logGroup,
+      projectRoot: REPOSITORY_ROOT,
+      depsLockFilePath: `${REPOSITORY_ROOT}package-lock.json`,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        // Keeps `npm run synth` quiet: esbuild still reports warnings and errors.
+        logLevel: LogLevel.WARNING,
+      },
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { GadgetSalesCdcStack } from '../../infra/lib/gadget-sales-cdc-stack.ts';
+import { type StackConfigInput, StackConfigSchema } from '../../infra/lib/stack-config.ts';
+
+/** cdk.json's context (the feature flags): the tests synthesize exactly what `cdk synth` does. */
+const CDK_CONTEXT = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
+export interface SynthesizedStack {
+  readonly app: App;
+  readonly stack: GadgetSalesCdcStack;
+  readonly template: Template;
+  /** The cloud assembly folder (holds `asset.<hash>/index.mjs`, the bundled transform). */
+  readonly outdir: string;
+  /** Removes the cloud assembly (and the bundled Lambda) from the temp folder. */
+  dispose(): void;
+}
+
+/**
+ * Builds and synthesizes the stack once (call it in `beforeAll`): the transform is really bundled by esbuild.
+ * With `nag`, cdk-nag's AwsSolutions pack is registered as in infra/bin/app.ts, so any unacknowledged finding
+ * makes the synth throw with the report. The builtin CloudFormation schema validation (about 5 s) is off
+ * here; `npm run synth` runs it.
+ */
+export function synthStack(config: StackConfigInput = {}, options: { nag?: boolean } = {}): SynthesizedStack {
+  const outdir = mkdtempSync(join(tmpdir(), 'gadget-cdk-'));
+  const app = new App({ context: CDK_CONTEXT, outdir, builtinCloudFormationValidation: false });
+  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new GadgetSalesCdcStack(app, 'GadgetSalesCdc', { config: StackConfigSchema.parse(config) });
+  const template = Template.fromStack(stack);
+  return { app, stack, template, outdir, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+/** The IAM statements of every role's inline policies and of every managed policy, with their owner. */
+export function iamStatements(template: Template): { owner: string; statement: IamStatement }[] {
+  const found: { owner: string; statement: IamStatement }[] = [];
+  for (const [owner, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+    for (const policy of (role.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[])
+      for (const statement of policy.PolicyDocument.Statement) found.push({ owner, statement });
+  }
+  for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
+    for (const [owner, policy] of Object.entries(template.findResources(type)))
+      for (const statement of (policy.Properties.PolicyDocument as PolicyDocument).Statement)
+        found.push({ owner, statement });
+  }
+  return found;
+}
+
+export interface IamStatement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+interface PolicyDocument {
+  readonly Statement: IamStatement[];
+}
+
+/** The logical id of the only resource of a type whose id starts with `prefix` (its construct path, joined). */
+export function logicalId(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1)
+    throw new Error(`expected one ${type} named ${prefix}…, found ${ids.join(', ') || 'none'}`);
+  return ids[0] as string;
+}
