@@ -1,12 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
+import type { StackRecord } from '../src/local/stack-lock.ts';
 import { launchChromium } from './helpers/browser.ts';
-import { waitFor } from './helpers/processes.ts';
+import { waitFor, waitUntilGone } from './helpers/processes.ts';
 import { CLI, collectOutput, spawnTsx } from './helpers/spawn-tsx.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
@@ -46,8 +47,9 @@ function get(path: string, host: string): Promise<{ status: number; headers: Rec
 }
 
 beforeAll(async () => {
-  // A small real run that stays up after its changes: the pipe and delivery keep serving the page.
-  up = spawnTsx(CLI, ['up', '--data-dir', dataDir.path, '--orders', String(ORDERS), '--rate', '40']);
+  // A small real run that stays up after its changes (the pipe and delivery keep serving the page). At 30/s
+  // its changes take ~13 s: the first tests see the lake grow, the later ones see it settle.
+  up = spawnTsx(CLI, ['up', '--data-dir', dataDir.path, '--orders', String(ORDERS), '--rate', '30']);
   output = collectOutput(up);
   expect(
     await waitFor(() => /Dashboard: (\S+)/.test(output.text().stdout), 60_000),
@@ -179,5 +181,22 @@ describe('the live dashboard (Chromium, a real `up` run)', () => {
     const own = await get('/api/snapshot', `localhost:${port}`);
     expect(own.status).toBe(200);
     expect(own.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('stops with up on Ctrl-C, the page still open: drained, checked, every server gone', async () => {
+    const record = JSON.parse(readFileSync(join(dataDir.path, 'local-stack.json'), 'utf8')) as StackRecord;
+    const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
+    up.kill('SIGINT');
+    expect(await exited, output.text().stderr).toBe(0);
+    const { port } = new URL(url);
+    expect(
+      await waitUntilGone(record.serverPids, [
+        record.dynamodbEndpoint,
+        record.kinesisEndpoint,
+        `http://127.0.0.1:${port}`,
+      ]),
+    ).toEqual({ alivePids: [], busyPorts: [] });
+    expect(output.text().stdout).toMatch(/Check: current_orders vs a full scan of the table — nothing lost/);
+    expect(output.text().stdout).toContain('Local stack stopped.');
   });
 });
