@@ -6,6 +6,7 @@ import type { LivePipeline } from '../dashboard/pipeline-health.ts';
 import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
 import { type GeneratorProgress, type GeneratorRun, generateOrders } from '../generator/generate-orders.ts';
 import { totalWritten } from '../generator/write-stats.ts';
+import { PeriodicCompaction } from '../lake/periodic-compaction.ts';
 import { ChangeFreshness, type FreshnessSummary, formatFreshness } from '../observe/change-freshness.ts';
 import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
 import { PipeWorker } from '../pipe/pipe-worker.ts';
@@ -21,6 +22,8 @@ export interface PipelineRunOptions extends StackOptions, GeneratorOptions {
   exitWhenDrained: boolean;
   /** Serve the live dashboard on this port (0: a free one); none when undefined. */
   dashboardPort?: number;
+  /** Merge the lake's small objects this often while running (ms); never when undefined or 0. */
+  compactEveryMs?: number;
 }
 
 export interface PipelineRunOutput {
@@ -69,6 +72,14 @@ export async function runLocalPipeline(
     },
   });
   const delivering = delivery.start();
+  const compaction = options.compactEveryMs
+    ? new PeriodicCompaction(delivery.lake, options.compactEveryMs, (error) =>
+        output.log(
+          `Compaction failed (it tries again): ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      )
+    : undefined;
+  compaction?.start();
   let progress: GeneratorProgress | undefined;
   const dashboard = await startDashboard(options.dashboardPort, delivery.lake.root, {
     generated: () => (progress ? totalWritten(progress.stats) : 0),
@@ -76,7 +87,7 @@ export async function runLocalPipeline(
     delivery: delivery.metrics,
     freshness,
   }).catch(async (error: unknown) => {
-    await Promise.all([pipe.abort(), delivery.stop()]);
+    await Promise.all([pipe.abort(), delivery.stop(), compaction?.stop()]);
     await stack.stop();
     throw error;
   });
@@ -146,6 +157,8 @@ export async function runLocalPipeline(
     await delivering;
     const elapsedMs = performance.now() - started;
     output.log(formatDeliverySummary(delivery.metrics, delivery.lake.root));
+    await compaction?.finish();
+    if (compaction) output.log(compaction.summary());
     const lake = await DuckDbLake.open(delivery.lake.root);
     let check: CurrentOrdersCheck;
     try {
@@ -167,6 +180,7 @@ export async function runLocalPipeline(
     clearInterval(ticker);
     signal.removeEventListener('abort', abort);
     await dashboard?.stop();
+    await compaction?.stop();
     await pipe.abort();
     await delivery.stop();
     await stack.stop();

@@ -140,9 +140,14 @@ export class DashboardServer {
 
   private async computeSnapshot(): Promise<void> {
     const started = performance.now();
-    try {
+    const panels = async () => {
       const sales = await salesPanels(this.lake);
       const health = await pipelineHealth(this.options.lakeDir, this.options.live, sales.totals.events);
+      return { sales, health };
+    };
+    try {
+      // Once more on a failure: compaction may have replaced objects between listing and reading them.
+      const { sales, health } = await panels().catch(panels);
       this.snapshot = { at: new Date().toISOString(), sales, health, computeMs: performance.now() - started };
     } catch (error) {
       this.snapshot = { ...this.snapshot, error: error instanceof Error ? error.message : String(error) };

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { holds } from '../../catalog/current-orders-check.ts';
 import { InvalidOptionError } from '../../errors/pipeline-error.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { parsePort, parsePositiveInt } from '../option-parsers.ts';
+import { parsePort, parsePositiveInt, parseWholeInRange } from '../option-parsers.ts';
 import { type PipelineRunOptions, runLocalPipeline } from '../pipeline-run.ts';
 import { addGeneratorOptions, addStackOptions } from '../shared-options.ts';
 import { StatusLine } from '../status-line.ts';
@@ -35,6 +35,12 @@ export function upCommand(): Command {
     )
     .option('--no-dashboard', 'do not serve the live dashboard')
     .option(
+      '--compact-every <seconds>',
+      "merge the lake's small objects this often while running (0: never; `gadget-cdc compact` does it by hand)",
+      parseWholeInRange('--compact-every', 'seconds', 0, 86_400),
+      60,
+    )
+    .option(
       '--exit-when-drained',
       'with --orders/--count: drain, check and exit once they are written (default: run on until Ctrl-C)',
       false,
@@ -46,12 +52,13 @@ export function upCommand(): Command {
         orders?: number;
         dashboard: boolean;
         dashboardPort?: number;
+        compactEvery: number;
       },
     ) => {
       const count = options.orders ?? options.count;
       if (options.exitWhenDrained && count === undefined) {
         throw new InvalidOptionError(
-          'generator',
+          'cli',
           '--exit-when-drained ends a bounded run: add --orders <n> (how many order changes to write).',
         );
       }
@@ -61,7 +68,12 @@ export function upCommand(): Command {
       );
       try {
         const result = await runLocalPipeline(
-          { ...options, count, dashboardPort: options.dashboard ? (options.dashboardPort ?? 0) : undefined },
+          {
+            ...options,
+            count,
+            dashboardPort: options.dashboard ? (options.dashboardPort ?? 0) : undefined,
+            compactEveryMs: options.compactEvery * 1000,
+          },
           interrupt.signal,
           {
             log: (text) => {
