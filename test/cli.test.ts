@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { writeLakeOf } from './helpers/lake-of-events.ts';
-import { runCli } from './helpers/spawn-tsx.ts';
+import { CLI, runCli } from './helpers/spawn-tsx.ts';
 import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
@@ -102,6 +103,17 @@ describe('gadget-cdc CLI', () => {
     } finally {
       lake.remove();
     }
+  });
+
+  it('ends quietly when the reader of its output goes away (`query | head -1`)', async () => {
+    const child = spawn(process.execPath, [CLI, 'query'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.stdout.once('data', () => child.stdout.destroy()); // the reader leaves after the first line
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('reports on a data dir: nothing yet, then the stack, checkpoints and the lake', async () => {

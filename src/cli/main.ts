@@ -29,6 +29,12 @@ const program = new Command('gadget-cdc')
   .addCommand(statusCommand())
   .addCommand(dashboardCommand());
 
+// `gadget-cdc query … | head`: the reader closing the pipe early is a normal end, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
