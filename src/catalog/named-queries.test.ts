@@ -197,39 +197,64 @@ describe('named queries on known data (DuckDB)', () => {
   });
 });
 
-describe('sales_projection on a known series', () => {
-  it('projects a rising line: revenue 100, 200, 300 in three minutes → 400 … 6,300 over the next 60 minutes', async () => {
-    const series = makeTempDir('projection');
+/** A lake holding one INSERT per [quantity, price, created] of product Drone; runs sales_projection on it. */
+async function projectSeries(orders: ReadonlyArray<[number, string, string]>) {
+  const series = makeTempDir('projection');
+  try {
+    await writeLakeOf(
+      series.path,
+      orders.map(([quantity, price, created], i) =>
+        insert({ id: `S${i}`, product: 'Drone', quantity, price, status: 'PLACED', created }),
+      ),
+    );
+    const lake = await DuckDbLake.open(series.path);
     try {
-      await writeLakeOf(
-        series.path,
-        [1, 2, 3].map((units, minute) =>
-          insert({
-            id: `S${units}`,
-            product: 'Drone',
-            quantity: units,
-            price: '100',
-            status: 'PLACED',
-            created: `2026-11-22T09:0${minute}:30.000Z`,
-          }),
-        ),
-      );
-      const lake = await DuckDbLake.open(series.path);
-      try {
-        expect((await lake.rows(namedQuerySql('sales_projection'))).map(plainRow)).toEqual([
-          // Sum of 100·(k+1) for k = 3 … 62.
-          {
-            product_name: 'Drone',
-            minutes_seen: 3,
-            revenue_trend_per_minute: 100,
-            projected_revenue_next_60_min: 201000,
-          },
-        ]);
-      } finally {
-        lake.close();
-      }
+      return (await lake.rows(namedQuerySql('sales_projection'))).map(plainRow);
     } finally {
-      series.remove();
+      lake.close();
     }
+  } finally {
+    series.remove();
+  }
+}
+
+describe('sales_projection on a known series', () => {
+  it('leaves out the cut-short first and last minutes of a longer series, and projects from the last minute seen', async () => {
+    // 10 (a run starting at :50), then 100, 200, 300, then 50 (stopped at :05): the trend is 100 a minute
+    // through minutes 1-3, i.e. 100·m, projected over m = 5 … 64 (after the last minute seen, 4).
+    expect(
+      await projectSeries([
+        [1, '10', '2026-11-22T09:00:50.000Z'],
+        [1, '100', '2026-11-22T09:01:30.000Z'],
+        [2, '100', '2026-11-22T09:02:30.000Z'],
+        [3, '100', '2026-11-22T09:03:30.000Z'],
+        [5, '10', '2026-11-22T09:04:05.000Z'],
+      ]),
+    ).toEqual([
+      {
+        product_name: 'Drone',
+        minutes_seen: 3,
+        revenue_trend_per_minute: 100,
+        projected_revenue_next_60_min: 207000, // 100 · (1 + … + 64 − (1 + … + 4))
+      },
+    ]);
+  });
+
+  it('projects a rising line: revenue 100, 200, 300 in three minutes → 400 … 6,300 over the next 60 minutes', async () => {
+    expect(
+      await projectSeries(
+        [1, 2, 3].map(
+          (units, minute) => [units, '100', `2026-11-22T09:0${minute}:30.000Z`] as [number, string, string],
+        ),
+      ),
+    ).toEqual([
+      // Sum of 100·(k+1) for k = 3 … 62.
+      {
+        product_name: 'Drone',
+        minutes_seen: 3,
+        revenue_trend_per_minute: 100,
+        projected_revenue_next_60_min: 201000,
+      },
+    ]);
   });
 });
