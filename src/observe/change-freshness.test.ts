@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Order, OrderChange } from '../generator/order.ts';
-import { ChangeFreshness, formatFreshness, percentile } from './change-freshness.ts';
+import { ChangeFreshness, formatFreshness, LatencyHistogram, percentile } from './change-freshness.ts';
 
 const order = (orderid: string, updated_at: string): Order => ({
   orderid,
@@ -48,6 +48,17 @@ describe('ChangeFreshness', () => {
     expect(formatFreshness(new ChangeFreshness().summary())).toBe(
       'freshness: no change of this run measured',
     );
+  });
+
+  it('keeps latencies in fixed memory: percentiles to the millisecond, the maximum exact', () => {
+    const histogram = new LatencyHistogram();
+    expect(histogram.percentile(0.5)).toBeUndefined();
+    for (let ms = 1; ms <= 100; ms++) histogram.add(ms + 0.4);
+    histogram.add(900_000.5); // beyond the 10-minute buckets
+    expect([histogram.percentile(0.5), histogram.percentile(0.99), histogram.percentile(1)]).toEqual([
+      51, 100, 900_000.5,
+    ]);
+    expect(histogram.count).toBe(101);
   });
 
   it('takes the nearest-rank percentile', () => {
