@@ -137,6 +137,7 @@ describe('gadget-cdc CLI', () => {
       const { code, stdout } = await runCli(['status', '--data-dir', data.path]);
       expect(code).toBe(0);
       expect(stdout).toContain('local stack: stopped');
+      expect(stdout).toContain('up: no run recorded in this data dir');
       expect(stdout).toContain('pipe: no checkpoints yet');
       expect(stdout).toMatch(
         /lake .*: 1 objects, [\d.]+ MiB; 2 change events \(1 INSERT, 0 MODIFY, 1 REMOVE\), 0 duplicate deliveries; 0 orders in current_orders; newest change written [\d.]+ s ago/,

@@ -78,6 +78,14 @@ describe('gadget-cdc up', () => {
       /Check: current_orders vs a full scan of the table — nothing lost: (\d+) orders in the table, \1 in current_orders; lost 0, unexpected 0, different 0/,
     );
     expect(stdout).toContain('Local stack stopped.');
+    // `status` shows the run's own numbers afterwards: its last live line and how it ended.
+    const status = await runCli(['status', '--data-dir', dataDir.path]);
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `up: stopped cleanly .*\\n {4}${total} changes .* · captured ${total} \\(0 behind\\) · delivered ${total} \\(0 behind`,
+      ),
+    );
+    expect(status.stdout).toMatch(/ {4}Check: current_orders vs a full scan of the table — nothing lost/);
     expect(
       await waitUntilGone(record.serverPids, [record.dynamodbEndpoint, record.kinesisEndpoint], 5_000),
     ).toEqual({
@@ -123,6 +131,10 @@ describe('gadget-cdc up', () => {
         busyPorts: [],
       });
 
+      // Killed outright, the run could not say it stopped: status tells.
+      expect((await runCli(['status', '--data-dir', killedDir.path])).stdout).toMatch(
+        /up: ended without a clean stop \(pid \d+ is gone/,
+      );
       const second = await runCli([
         'up',
         '--data-dir',

@@ -14,6 +14,7 @@ import { formatDeliverySummary, localDelivery } from './commands/deliver-command
 import { startStackWithResources } from './commands/local-command.ts';
 import { formatPipeSummary, printPipeEvent } from './commands/pipe-command.ts';
 import { formatGeneratorProgress, formatGeneratorSummary } from './generator-report.ts';
+import { type RunStatus, writeRunStatus } from './run-status.ts';
 import { type GeneratorOptions, generatorConfig, type StackOptions } from './shared-options.ts';
 import { waitUntilQuiet } from './wait-until-quiet.ts';
 
@@ -104,19 +105,33 @@ export async function runLocalPipeline(
   piping.catch(abort);
   delivering.catch(abort);
 
+  const startedAt = new Date().toISOString();
+  let state: RunStatus['state'] = 'running';
+  const statusText = () =>
+    progress
+      ? pipelineStatus(formatGeneratorProgress(progress, options.count), {
+          generated: totalWritten(progress.stats),
+          pipe: pipe.metrics,
+          delivery: delivery.metrics,
+        })
+      : 'starting';
+  const publish = (summary?: string[]) =>
+    writeRunStatus(stack.dataDir, {
+      pid: process.pid,
+      startedAt,
+      updatedAt: new Date().toISOString(),
+      state,
+      line: statusText(),
+      ...(summary && { summary }),
+    });
   const showStatus = (force = false) => {
-    if (!progress) return; // nothing written yet
-    const generated = formatGeneratorProgress(progress, options.count);
-    output.status(
-      pipelineStatus(generated, {
-        generated: totalWritten(progress.stats),
-        pipe: pipe.metrics,
-        delivery: delivery.metrics,
-      }),
-      force,
-    );
+    if (progress) output.status(statusText(), force); // nothing to show before the first write
   };
-  const ticker = setInterval(showStatus, 250);
+  let ticks = 0;
+  const ticker = setInterval(() => {
+    showStatus();
+    if (++ticks % 4 === 0) publish(); // for `gadget-cdc status`, once a second
+  }, 250);
   try {
     output.log(
       `Generating order changes; the pipe puts each on Kinesis, the delivery lands it in ${delivery.lake.root}. ` +
@@ -141,6 +156,7 @@ export async function runLocalPipeline(
       await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
     }
     if (crash) throw crash;
+    state = 'draining';
     // Drain stage by stage: the pipe catches up with the table's stream, then the delivery with Kinesis.
     const pipeProgress = () => `${pipe.metrics.recordsRead}/${pipe.metrics.recordsPut}`;
     if (!(await waitUntilQuiet(pipeProgress, () => pipe.metrics.millisBehind))) {
@@ -166,8 +182,10 @@ export async function runLocalPipeline(
     } finally {
       lake.close();
     }
-    output.log(formatFreshness(freshness.summary()));
-    output.log(formatCheck(check));
+    const summary = [formatFreshness(freshness.summary()), formatCheck(check)];
+    for (const line of summary) output.log(line);
+    state = 'stopped';
+    publish(summary);
     return {
       generator,
       pipe: pipe.metrics,

@@ -6,13 +6,16 @@ import { ShardCheckpointStore } from '../../checkpoint/shard-checkpoints.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { findRunningStack } from '../../local/stack-lock.ts';
 import { plainValue } from '../result-table.ts';
+import { runStatusLines } from '../run-status.ts';
 import { addDataDirOption } from '../shared-options.ts';
 
 export function statusCommand(): Command {
   const command = new Command('status')
     .summary('what a data dir holds: the stack, each stage’s checkpoints, the lake and its freshness')
     .description(
-      'Reports on a data dir, running or stopped: whether the local stack runs (and where), the pipe’s and the ' +
+      'Reports on a data dir, running or stopped: whether the local stack runs (and where), the last `up` run’s ' +
+        'numbers as its live line shows them (generated, captured, delivered, failed, behind, freshness, files) and ' +
+        'how it ended, the pipe’s and the ' +
         'delivery’s checkpoints per shard, and the lake — objects, bytes, change events by kind, duplicate deliveries, ' +
         'orders standing now, and how old the newest change in it is.',
     );
@@ -31,6 +34,7 @@ export async function statusReport(dataDir: string): Promise<string[]> {
       ? `  local stack: running (pid ${stack.pid}) — DynamoDB Local ${stack.dynamodbEndpoint}, Kinesis ${stack.kinesisEndpoint}`
       : '  local stack: stopped',
   );
+  lines.push(...runStatusLines(dataDir));
   for (const stage of ['pipe', 'delivery'] as const) lines.push(...(await checkpointLines(dataDir, stage)));
   lines.push(...(await lakeLines(join(dataDir, 'lake'))));
   return lines;

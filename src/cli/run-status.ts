@@ -1,0 +1,39 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isAlive } from '../local/stack-lock.ts';
+
+/** What `gadget-cdc up` publishes in `<data-dir>/up-status.json` for `gadget-cdc status`, while and after it runs. */
+export interface RunStatus {
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly state: 'running' | 'draining' | 'stopped';
+  /** The live line as `up` shows it: generated, captured, delivered, failed, behind, freshness, files. */
+  readonly line: string;
+  /** Once stopped: freshness and the invariant's verdict. */
+  readonly summary?: readonly string[];
+}
+
+const FILE = 'up-status.json';
+
+/** Replaces the status file whole (a temp file renamed over it), so a reader never sees half of one. */
+export function writeRunStatus(dataDir: string, status: RunStatus): void {
+  const path = join(dataDir, FILE);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(status, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The status report's lines about the last `up` run over this data dir, if there was one. */
+export function runStatusLines(dataDir: string, now = Date.now()): string[] {
+  const path = join(dataDir, FILE);
+  if (!existsSync(path)) return ['  up: no run recorded in this data dir'];
+  const status = JSON.parse(readFileSync(path, 'utf8')) as RunStatus;
+  const age = `${((now - Date.parse(status.updatedAt)) / 1000).toFixed(0)} s ago`;
+  const state =
+    status.state === 'stopped'
+      ? `stopped cleanly (${status.updatedAt})`
+      : isAlive(status.pid)
+        ? `${status.state} (pid ${status.pid}, updated ${age})`
+        : `ended without a clean stop (pid ${status.pid} is gone; last update ${status.updatedAt}): run up again to resume`;
+  return [`  up: ${state}`, `    ${status.line}`, ...(status.summary ?? []).map((line) => `    ${line}`)];
+}
