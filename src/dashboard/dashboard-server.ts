@@ -81,11 +81,18 @@ export class DashboardServer {
     const consoleConnection = await lake.connect();
     const server = createServer();
     const dashboard = new DashboardServer(server, lake, consoleConnection, options);
-    server.on('request', (request, response) => void dashboard.handle(request, response));
+    server.on('request', (request, response) => {
+      dashboard.handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent)
+          send(response, 500, 'text/plain', `The dashboard failed: ${String(error)}`);
+        else response.end();
+      });
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     }).catch((error: unknown) => {
+      consoleConnection.closeSync();
       lake.close();
       const code = (error as NodeJS.ErrnoException).code;
       throw new PipelineError(
@@ -134,6 +141,7 @@ export class DashboardServer {
     for (const client of this.clients) client.end();
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
+    this.console.interrupt(); // a console statement still running ends now
     this.console.closeSync();
     this.lake.close();
   }
