@@ -8,6 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { namedQueries, namedQuerySql, namedQuerySummary } from '../catalog/named-queries.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
+import { readBody, SECURITY_HEADERS, send } from './http-io.ts';
 import { type HealthPanel, type LivePipeline, pipelineHealth } from './pipeline-health.ts';
 import { isLoopbackHost, sameToken } from './request-guards.ts';
 import { type SalesPanels, salesPanels } from './sales-panels.ts';
@@ -46,14 +47,6 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   '/assets/dashboard.css': { file: new URL('dashboard.css', PUBLIC).pathname, type: 'text/css' },
   '/assets/chart.umd.min.js': { file: CHART_JS, type: 'text/javascript' },
 };
-const SECURITY_HEADERS = {
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-};
-const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The live dashboard: one page on 127.0.0.1 (sales, the CDC flow, pipeline health, the projection, a SQL
@@ -238,21 +231,4 @@ export class DashboardServer {
       send(response, 400, 'application/json', JSON.stringify({ error: message, code }));
     }
   }
-}
-
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': `${type}; charset=utf-8` });
-  response.end(body);
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      throw new ConsoleQueryError('CONSOLE_REFUSED', `The statement is over ${MAX_BODY_BYTES / 1024} KiB.`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
