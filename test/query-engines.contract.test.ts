@@ -1,0 +1,97 @@
+import type { DuckDBResultReader } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AthenaEngine } from '../src/catalog/athena-engine.ts';
+import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
+import { namedQueries, namedQuerySql } from '../src/catalog/named-queries.ts';
+import { plainValue } from '../src/cli/result-table.ts';
+import { writeLakeOf } from './helpers/lake-of-events.ts';
+import { ScriptedAthena } from './helpers/scripted-athena.ts';
+import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
+import { makeTempDir } from './helpers/temp-dir.ts';
+
+/**
+ * The QueryEngine contract over both engines (ARCHITECTURE.md): every named query gives the same rows whether
+ * DuckDB runs it over the lake or Athena does. Athena cannot run here, so it answers with what DuckDB
+ * computed, serialised as Athena serialises results (every value as text, types in ColumnInfo, the header
+ * row, pages of two rows); the Athena engine must turn that back into the very rows DuckDB gave.
+ */
+const dir = makeTempDir('engines-contract');
+let lake: DuckDbLake;
+
+const order = (orderid: string, status: string, quantity: number, price: string) => ({
+  ...ORDER_IMAGE,
+  orderid: { S: orderid },
+  status: { S: status },
+  quantity: { N: String(quantity) },
+  price: { N: price },
+});
+
+beforeAll(async () => {
+  await writeLakeOf(dir.path, [
+    streamRecord({ eventName: 'INSERT', newImage: order('A', 'PLACED', 2, '1299.9'), sequenceNumber: '1' }),
+    streamRecord({
+      eventName: 'MODIFY',
+      oldImage: order('A', 'PLACED', 2, '1299.9'),
+      newImage: order('A', 'PAID', 2, '1299.9'),
+      sequenceNumber: '2',
+    }),
+    streamRecord({ eventName: 'INSERT', newImage: order('B', 'PLACED', 1, '19.99'), sequenceNumber: '3' }),
+    streamRecord({ eventName: 'REMOVE', oldImage: order('B', 'PLACED', 1, '19.99'), sequenceNumber: '4' }),
+    streamRecord({ eventName: 'INSERT', newImage: order('C', 'PLACED', 3, '5'), sequenceNumber: '5' }),
+  ]);
+  lake = await DuckDbLake.open(dir.path);
+});
+afterAll(() => {
+  lake.close();
+  dir.remove();
+});
+
+/** Athena's name for a DuckDB column type. */
+function athenaType(duckdbType: string): string {
+  const type = duckdbType.toUpperCase();
+  if (type.startsWith('DECIMAL')) return type.toLowerCase();
+  const names: Record<string, string> = {
+    BIGINT: 'bigint',
+    HUGEINT: 'bigint', // DuckDB sums integers into 128 bits; Trino into bigint
+    INTEGER: 'integer',
+    DOUBLE: 'double',
+    BOOLEAN: 'boolean',
+    VARCHAR: 'varchar',
+  };
+  return names[type] ?? 'varchar';
+}
+
+/** A DuckDB result as Athena would return it: typed columns, every value as text, NULL as no value. */
+function asAthenaResult(reader: DuckDBResultReader) {
+  const columns = reader
+    .columnNames()
+    .map((name, i) => [name, athenaType(String(reader.columnType(i)))] as const);
+  const rows = reader
+    .getRows()
+    .map((row) => row.map((value) => (value === null ? undefined : String(value))));
+  const pages: (string | undefined)[][][] = [];
+  for (let i = 0; i < rows.length; i += 2) pages.push(rows.slice(i, i + 2));
+  return { columns, pages: pages.length > 0 ? pages : [[]] };
+}
+
+const plainRows = (rows: Record<string, unknown>[]) =>
+  rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plainValue(value)])));
+
+describe('QueryEngine contract: DuckDB and Athena give the same rows', () => {
+  for (const name of namedQueries()) {
+    it(name, async () => {
+      const sql = namedQuerySql(name);
+      const duckdb = await lake.connection.runAndReadAll(sql);
+      const athena = new ScriptedAthena();
+      // Athena (re)creates the view first when the SQL reads it: a DDL statement, no rows.
+      if (name !== 'current_orders' && /\bcurrent_orders\b/.test(sql))
+        athena.willRun({ statementType: 'DDL' });
+      athena.willRun(asAthenaResult(duckdb));
+      const engine = new AthenaEngine(athena.client, { workGroup: 'wg', database: 'db' });
+      const rows = await engine.rows(sql);
+      expect(athena.started.at(-1)).toBe(sql);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(plainRows(rows)).toEqual(plainRows(duckdb.getRowObjects() as Record<string, unknown>[]));
+    });
+  }
+});
