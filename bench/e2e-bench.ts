@@ -59,7 +59,7 @@ export async function e2eBenchmark(args: string[]): Promise<void> {
     console.log(
       `  sustained, generator unthrottled: ${changes} changes written → in the lake and checked in ${(max.elapsedMs / 1000).toFixed(1)} s = ` +
         `${(changes / (max.elapsedMs / 1000)).toFixed(0)} changes/s through the whole pipeline ` +
-        `(the generator alone wrote ${max.generator.achievedRate.toFixed(0)}/s into DynamoDB Local)`,
+        `(the generator itself wrote ${max.generator.achievedRate.toFixed(0)}/s into DynamoDB Local meanwhile)`,
     );
     console.log(`    ${formatFreshness(max.freshness)}`);
     console.log(`    ${verdict(max)}`);
