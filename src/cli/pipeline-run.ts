@@ -8,13 +8,13 @@ import { type GeneratorProgress, type GeneratorRun, generateOrders } from '../ge
 import { totalWritten } from '../generator/write-stats.ts';
 import { PeriodicCompaction } from '../lake/periodic-compaction.ts';
 import { ChangeFreshness, type FreshnessSummary, formatFreshness } from '../observe/change-freshness.ts';
+import { type RunStatus, writeRunStatus } from '../observe/run-status.ts';
 import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
 import { PipeWorker } from '../pipe/pipe-worker.ts';
 import { formatDeliverySummary, localDelivery } from './commands/deliver-command.ts';
 import { startStackWithResources } from './commands/local-command.ts';
 import { formatPipeSummary, printPipeEvent } from './commands/pipe-command.ts';
 import { formatGeneratorProgress, formatGeneratorSummary } from './generator-report.ts';
-import { type RunStatus, writeRunStatus } from './run-status.ts';
 import { type GeneratorOptions, generatorConfig, type StackOptions } from './shared-options.ts';
 import { waitUntilQuiet } from './wait-until-quiet.ts';
 

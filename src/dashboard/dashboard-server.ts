@@ -21,6 +21,8 @@ import {
 
 export interface DashboardOptions {
   readonly lakeDir: string;
+  /** The data dir, when serving one: the health panel then shows its last `up` run too. */
+  readonly dataDir?: string;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   /** The running pipeline's counters, when `gadget-cdc up` serves the page. */
@@ -143,7 +145,8 @@ export class DashboardServer {
     const started = performance.now();
     const panels = async () => {
       const sales = await salesPanels(this.lake);
-      const health = await pipelineHealth(this.options.lakeDir, this.options.live, sales.totals.events);
+      const { lakeDir, live, dataDir } = this.options;
+      const health = await pipelineHealth(lakeDir, live, sales.totals.events, dataDir);
       return { sales, health };
     };
     try {

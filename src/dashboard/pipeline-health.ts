@@ -4,6 +4,7 @@ import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
 import type { FirehoseErrorRecord } from '../delivery/error-record.ts';
 import { LocalDiskStore } from '../lake/local-disk-store.ts';
 import type { ChangeFreshness } from '../observe/change-freshness.ts';
+import { describeRunState, readRunStatus } from '../observe/run-status.ts';
 import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
 
 /** The running pipeline, as `gadget-cdc up` hands it to the dashboard. */
@@ -35,6 +36,8 @@ export interface ErrorRecordView {
 
 export interface HealthPanel {
   readonly source: 'live' | 'data dir';
+  /** Over a data dir: the last `up` run there, as `gadget-cdc status` tells it (state, its live line). */
+  readonly run?: { readonly state: string; readonly line: string };
   readonly stages: readonly StageHealth[];
   readonly millisBehind: { readonly pipe: number | null; readonly delivery: number | null };
   readonly freshness: {
@@ -53,12 +56,14 @@ const SHOWN_ERRORS = 10;
 
 /**
  * The engineer's half of the page: each stage's counters and lag from the running workers (`live`), or, over
- * a stopped data dir, what the lake alone tells (`lakeEvents` = change events in it).
+ * a data dir, what the lake tells (`lakeEvents` = change events in it) and what the last `up` run there
+ * published (`dataDir`).
  */
 export async function pipelineHealth(
   lakeDir: string,
   live: LivePipeline | undefined,
   lakeEvents: number,
+  dataDir?: string,
 ): Promise<HealthPanel> {
   const store = existsSync(lakeDir) ? new LocalDiskStore(lakeDir) : undefined;
   const objects = (await store?.list('orders_cdc/')) ?? [];
@@ -75,8 +80,10 @@ export async function pipelineHealth(
       )
     : [];
   if (!live) {
+    const run = dataDir ? readRunStatus(dataDir) : undefined;
     return {
       source: 'data dir',
+      ...(run && { run: { state: describeRunState(run), line: run.line } }),
       stages: [
         { stage: 'delivered', count: lakeEvents, behind: null, note: 'change events in the lake' },
         { stage: 'failed', count: null, behind: null, note: `${lake.errorObjects} error objects` },

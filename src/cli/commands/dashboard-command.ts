@@ -11,7 +11,7 @@ export function dashboardCommand(): Command {
     .description(
       'Serves the dashboard page on 127.0.0.1 over the lake of --data-dir, running or stopped: sales, the CDC flow, ' +
         'the lake’s health and failures, the projection and a read-only SQL console. It follows the lake as it grows ' +
-        '(live stage counters show only under `gadget-cdc up`). Ctrl-C stops it.',
+        '(with the last `up` run’s own numbers, as `gadget-cdc status` shows them). Ctrl-C stops it.',
     )
     .option('--lake-dir <dir>', 'the lake folder (default: <data-dir>/lake)')
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', parsePort);
@@ -19,6 +19,7 @@ export function dashboardCommand(): Command {
   return command.action(async (options: { dataDir: string; lakeDir?: string; port?: number }) => {
     const interrupt = abortOnInterrupt();
     const dashboard = await DashboardServer.start({
+      dataDir: resolve(options.dataDir),
       lakeDir: resolve(options.lakeDir ?? join(options.dataDir, 'lake')),
       port: options.port ?? 0,
     });

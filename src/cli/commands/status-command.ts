@@ -5,8 +5,8 @@ import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
 import { ShardCheckpointStore } from '../../checkpoint/shard-checkpoints.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { findRunningStack } from '../../local/stack-lock.ts';
+import { runStatusLines } from '../../observe/run-status.ts';
 import { plainValue } from '../result-table.ts';
-import { runStatusLines } from '../run-status.ts';
 import { addDataDirOption } from '../shared-options.ts';
 
 export function statusCommand(): Command {

@@ -118,6 +118,7 @@ function render(snapshot) {
       what: s.note,
     })),
   );
+  $('run-status').textContent = health.run ? `last up run: ${health.run.state} — ${health.run.line}` : '';
   $('lag').textContent =
     `time behind the source: pipe ${seconds(health.millisBehind.pipe)} (DynamoDB Local stamps stream records to the minute,` +
     ` so locally up to 60 s too much), delivery ${seconds(health.millisBehind.delivery)}` +

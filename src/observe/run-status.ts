@@ -23,17 +23,28 @@ export function writeRunStatus(dataDir: string, status: RunStatus): void {
   renameSync(`${path}.tmp`, path);
 }
 
+/** The last `up` run's status over this data dir, if there was one. */
+export function readRunStatus(dataDir: string): RunStatus | undefined {
+  const path = join(dataDir, FILE);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunStatus) : undefined;
+}
+
+/** How the run stands, in words: running (and how fresh the numbers are), stopped cleanly, or killed. */
+export function describeRunState(status: RunStatus, now = Date.now()): string {
+  if (status.state === 'stopped') return `stopped cleanly (${status.updatedAt})`;
+  if (isAlive(status.pid)) {
+    return `${status.state} (pid ${status.pid}, updated ${((now - Date.parse(status.updatedAt)) / 1000).toFixed(0)} s ago)`;
+  }
+  return `ended without a clean stop (pid ${status.pid} is gone; last update ${status.updatedAt}): run up again to resume`;
+}
+
 /** The status report's lines about the last `up` run over this data dir, if there was one. */
 export function runStatusLines(dataDir: string, now = Date.now()): string[] {
-  const path = join(dataDir, FILE);
-  if (!existsSync(path)) return ['  up: no run recorded in this data dir'];
-  const status = JSON.parse(readFileSync(path, 'utf8')) as RunStatus;
-  const age = `${((now - Date.parse(status.updatedAt)) / 1000).toFixed(0)} s ago`;
-  const state =
-    status.state === 'stopped'
-      ? `stopped cleanly (${status.updatedAt})`
-      : isAlive(status.pid)
-        ? `${status.state} (pid ${status.pid}, updated ${age})`
-        : `ended without a clean stop (pid ${status.pid} is gone; last update ${status.updatedAt}): run up again to resume`;
-  return [`  up: ${state}`, `    ${status.line}`, ...(status.summary ?? []).map((line) => `    ${line}`)];
+  const status = readRunStatus(dataDir);
+  if (!status) return ['  up: no run recorded in this data dir'];
+  return [
+    `  up: ${describeRunState(status, now)}`,
+    `    ${status.line}`,
+    ...(status.summary ?? []).map((line) => `    ${line}`),
+  ];
 }
