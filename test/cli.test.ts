@@ -52,6 +52,7 @@ describe('gadget-cdc CLI', () => {
     ],
     [['deliver', '--buffer-interval', '-1'], /--buffer-interval is whole seconds from 0 to 900, got "-1"/],
     [['deliver', '--compression', 'ZSTD'], /Allowed choices are UNCOMPRESSED, GZIP/],
+    [['deliver', '--format', 'CSV'], /Allowed choices are PARQUET, JSON/],
   ])('refuses %j with the value and the expected form', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).not.toBe(0);

@@ -19,6 +19,7 @@ interface DeliverOptions {
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
   bufferSize: number;
   bufferInterval: number;
+  format: 'PARQUET' | 'JSON';
   compression: 'UNCOMPRESSED' | 'GZIP';
 }
 
@@ -27,7 +28,7 @@ export function deliverCommand(): Command {
     .summary('run the local Firehose: Kinesis stream → transform → lake folder, until Ctrl-C')
     .description(
       'Reads every shard of the Kinesis stream, runs the transform Lambda over Firehose-sized batches, and writes each ' +
-        'change as an orders_cdc row under <lake>/orders_cdc/dt=YYYY-MM-DD/ (JSON lines), failures with their raw bytes ' +
+        'change as an orders_cdc row under <lake>/orders_cdc/dt=YYYY-MM-DD/ (Parquet, or JSON lines), failures with their raw bytes ' +
         'under <lake>/errors/processing-failed/YYYY/MM/DD/HH/. Checkpoints each shard under <data-dir>/checkpoints/delivery ' +
         'once its rows are written: a restart, even after a crash, loses nothing.',
     )
@@ -51,7 +52,15 @@ export function deliverCommand(): Command {
       1,
     )
     .addOption(
-      new Option('--compression <kind>', 'object compression')
+      new Option(
+        '--format <format>',
+        'data objects: Parquet (Snappy, as Firehose converts) or the JSON lines',
+      )
+        .choices(['PARQUET', 'JSON'])
+        .default('PARQUET'),
+    )
+    .addOption(
+      new Option('--compression <kind>', 'compression of JSON-lines objects (Parquet is always Snappy)')
         .choices(['UNCOMPRESSED', 'GZIP'])
         .default('UNCOMPRESSED'),
     );
@@ -65,6 +74,7 @@ export function deliverCommand(): Command {
           sizeBytes: options.bufferSize * 1024 * 1024,
           intervalMs: options.bufferInterval * 1000,
         },
+        format: options.format,
         compression: options.compression,
         ...(options.lakeDir && { lakeDir: resolve(options.lakeDir) }),
       });
