@@ -9,6 +9,7 @@ import { totalWritten } from '../generator/write-stats.ts';
 import { PeriodicCompaction } from '../lake/periodic-compaction.ts';
 import { ChangeFreshness, type FreshnessSummary, formatFreshness } from '../observe/change-freshness.ts';
 import { type RunStatus, writeRunStatus } from '../observe/run-status.ts';
+import { stageCounts } from '../observe/stage-counts.ts';
 import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
 import { PipeWorker } from '../pipe/pipe-worker.ts';
 import { formatDeliverySummary, localDelivery } from './commands/deliver-command.ts';
@@ -215,20 +216,18 @@ function startDashboard(
 }
 
 /**
- * Each stage's count and what it still owes the next: captured = put on Kinesis by the pipe, delivered = rows
- * durable in the lake, failed = records the transform failed (sent to the error prefix); "freshness" is Firehose's DataFreshness (the
- * age of the oldest record not yet in the lake).
+ * The live line: the generator's progress, then each stage's count and what it still owes the next (see
+ * stageCounts); "freshness" is Firehose's DataFreshness (the age of the oldest record not yet in the lake).
  */
 export function pipelineStatus(
   generatorText: string,
   stages: { generated: number; pipe: PipeMetrics; delivery: DeliveryMetrics },
 ): string {
-  const { generated, pipe, delivery } = stages;
-  const captured = pipe.recordsPut;
-  const landed = delivery.rowsWritten + delivery.processingFailed + delivery.dropped;
+  const { delivery } = stages;
+  const counts = stageCounts(stages.generated, stages.pipe, delivery);
   return (
-    `${generatorText} · captured ${captured} (${Math.max(0, generated - captured)} behind)` +
-    ` · delivered ${delivery.rowsWritten} (${Math.max(0, captured - landed)} behind, freshness ${(delivery.dataFreshnessMs / 1000).toFixed(1)} s)` +
-    ` · failed ${delivery.processingFailed} · ${delivery.objectsWritten} files`
+    `${generatorText} · captured ${counts.captured} (${counts.capturedBehind} behind)` +
+    ` · delivered ${counts.delivered} (${counts.deliveredBehind} behind, freshness ${(delivery.dataFreshnessMs / 1000).toFixed(1)} s)` +
+    ` · failed ${counts.failed} · ${delivery.objectsWritten} files`
   );
 }

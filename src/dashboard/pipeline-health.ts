@@ -5,6 +5,7 @@ import type { FirehoseErrorRecord } from '../delivery/error-record.ts';
 import { LocalDiskStore } from '../lake/local-disk-store.ts';
 import type { ChangeFreshness } from '../observe/change-freshness.ts';
 import { describeRunState, readRunStatus } from '../observe/run-status.ts';
+import { stageCounts } from '../observe/stage-counts.ts';
 import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
 
 /** The running pipeline, as `gadget-cdc up` hands it to the dashboard. */
@@ -95,28 +96,27 @@ export async function pipelineHealth(
     };
   }
   const { pipe, delivery } = live;
-  const generated = live.generated();
-  const landed = delivery.rowsWritten + delivery.processingFailed + delivery.dropped;
+  const counts = stageCounts(live.generated(), pipe, delivery);
   const freshness = live.freshness.summary();
   return {
     source: 'live',
     stages: [
-      { stage: 'generated', count: generated, behind: null, note: 'changes DynamoDB confirmed' },
+      { stage: 'generated', count: counts.generated, behind: null, note: 'changes DynamoDB confirmed' },
       {
         stage: 'captured',
-        count: pipe.recordsPut,
-        behind: Math.max(0, generated - pipe.recordsPut),
+        count: counts.captured,
+        behind: counts.capturedBehind,
         note: 'put on Kinesis by the pipe',
       },
       {
         stage: 'delivered',
-        count: delivery.rowsWritten,
-        behind: Math.max(0, pipe.recordsPut - landed),
+        count: counts.delivered,
+        behind: counts.deliveredBehind,
         note: 'rows durable in the lake',
       },
       {
         stage: 'failed',
-        count: delivery.processingFailed,
+        count: counts.failed,
         behind: null,
         note: 'records the transform failed (error prefix)',
       },
