@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { type CurrentOrdersCheck, checkCurrentOrders, formatCheck } from '../catalog/current-orders-check.ts';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { DashboardServer } from '../dashboard/dashboard-server.ts';
-import type { LivePipeline } from '../dashboard/pipeline-health.ts';
 import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
 import { type GeneratorProgress, type GeneratorRun, generateOrders } from '../generator/generate-orders.ts';
 import { totalWritten } from '../generator/write-stats.ts';
@@ -67,13 +66,11 @@ export async function runLocalPipeline(
     printPipeEvent,
   );
   const freshness = new ChangeFreshness();
-  const piping = pipe.start();
   const delivery = localDelivery(stack.clients, stack.dataDir, resources.stream.streamName, {
     onObjectWritten: (object) => {
       if (object.kind === 'data') freshness.landed(object.rows, object.writtenAtMs);
     },
   });
-  const delivering = delivery.start();
   const compaction = options.compactEveryMs
     ? new PeriodicCompaction(delivery.lake, options.compactEveryMs, (error) =>
         output.log(
@@ -81,33 +78,9 @@ export async function runLocalPipeline(
         ),
       )
     : undefined;
-  compaction?.start();
   let progress: GeneratorProgress | undefined;
-  const dashboard = await startDashboard(options.dashboardPort, delivery.lake.root, {
-    generated: () => (progress ? totalWritten(progress.stats) : 0),
-    pipe: pipe.metrics,
-    delivery: delivery.metrics,
-    freshness,
-  }).catch(async (error: unknown) => {
-    await Promise.all([pipe.abort(), delivery.stop(), compaction?.stop()]);
-    await stack.stop();
-    throw error;
-  });
-  if (dashboard) output.log(`Dashboard: ${dashboard.url}`);
-  // Stop generating (or waiting) on the signal, or at once if a server dies or a worker fails.
-  const stop = new AbortController();
-  const abort = () => stop.abort();
-  signal.addEventListener('abort', abort, { once: true });
-  let crash: Error | undefined;
-  void stack.crashed.then((error) => {
-    crash = error;
-    stop.abort();
-  });
-  piping.catch(abort);
-  delivering.catch(abort);
-
-  const startedAt = new Date().toISOString();
   let state: RunStatus['state'] = 'running';
+  const startedAt = new Date().toISOString();
   const statusText = () =>
     progress
       ? pipelineStatus(formatGeneratorProgress(progress, options.count), {
@@ -128,12 +101,42 @@ export async function runLocalPipeline(
   const showStatus = (force = false) => {
     if (progress) output.status(statusText(), force); // nothing to show before the first write
   };
-  let ticks = 0;
-  const ticker = setInterval(() => {
-    showStatus();
-    if (++ticks % 4 === 0) publish(); // for `gadget-cdc status`, once a second
-  }, 250);
+  // Stop generating (or waiting) on the signal, or at once if a server dies or a worker fails.
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  signal.addEventListener('abort', abort, { once: true });
+  let crash: Error | undefined;
+  void stack.crashed.then((error) => {
+    crash = error;
+    stop.abort();
+  });
+  let dashboard: DashboardServer | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  // Everything started from here on is stopped in the `finally`, whatever happens.
   try {
+    const piping = pipe.start();
+    const delivering = delivery.start();
+    piping.catch(abort);
+    delivering.catch(abort);
+    compaction?.start();
+    if (options.dashboardPort !== undefined) {
+      dashboard = await DashboardServer.start({
+        lakeDir: delivery.lake.root,
+        port: options.dashboardPort,
+        live: {
+          generated: () => (progress ? totalWritten(progress.stats) : 0),
+          pipe: pipe.metrics,
+          delivery: delivery.metrics,
+          freshness,
+        },
+      });
+      output.log(`Dashboard: ${dashboard.url}`);
+    }
+    let ticks = 0;
+    ticker = setInterval(() => {
+      showStatus();
+      if (++ticks % 4 === 0) publish(); // for `gadget-cdc status`, once a second
+    }, 250);
     output.log(
       `Generating order changes; the pipe puts each on Kinesis, the delivery lands it in ${delivery.lake.root}. ` +
         'Ctrl-C drains and stops.',
@@ -183,7 +186,8 @@ export async function runLocalPipeline(
     } finally {
       lake.close();
     }
-    const summary = [formatFreshness(freshness.summary()), formatCheck(check)];
+    const freshnessSummary = freshness.summary();
+    const summary = [formatFreshness(freshnessSummary), formatCheck(check)];
     for (const line of summary) output.log(line);
     state = 'stopped';
     publish(summary);
@@ -192,7 +196,7 @@ export async function runLocalPipeline(
       pipe: pipe.metrics,
       delivery: delivery.metrics,
       check,
-      freshness: freshness.summary(),
+      freshness: freshnessSummary,
       elapsedMs,
     };
   } finally {
@@ -205,14 +209,6 @@ export async function runLocalPipeline(
     await stack.stop();
     output.log('Local stack stopped.');
   }
-}
-
-function startDashboard(
-  port: number | undefined,
-  lakeDir: string,
-  live: LivePipeline,
-): Promise<DashboardServer | undefined> {
-  return port === undefined ? Promise.resolve(undefined) : DashboardServer.start({ lakeDir, port, live });
 }
 
 /**
