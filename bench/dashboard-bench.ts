@@ -3,10 +3,9 @@ import { DashboardServer } from '../src/dashboard/dashboard-server.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import { ParquetEncoder } from '../src/lake/parquet-encoder.ts';
 import { percentile } from '../src/observe/change-freshness.ts';
-import { handler } from '../src/transform/handler.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
-import { plannedFirehoseRecords } from './planned-records.ts';
+import { plannedFirehoseRecords, transformedRows } from './planned-records.ts';
 
 /** What the page measures about itself while it runs (see PROBE). */
 interface PageFigures {
@@ -49,8 +48,6 @@ export async function dashboardBenchmark(args: string[]): Promise<void> {
   const dir = makeTempDir('bench-dashboard');
   const store = new LocalDiskStore(dir.path);
   const encoder = await ParquetEncoder.create();
-  const log = console.log;
-  console.log = () => undefined; // the transform's per-invocation log line
   const planned = plannedFirehoseRecords(seconds * rate, 'bench-dashboard');
   const dashboard = await DashboardServer.start({ lakeDir: dir.path });
   const browser = await launchChromium();
@@ -61,13 +58,7 @@ export async function dashboardBenchmark(args: string[]): Promise<void> {
     await page.goto(dashboard.url);
     const started = performance.now();
     for (let second = 0; second < seconds; second++) {
-      const { records } = await handler({
-        invocationId: `bench-${second}`,
-        deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/orders-cdc',
-        region: 'us-east-1',
-        records: planned.slice(second * rate, (second + 1) * rate),
-      });
-      const rows = Buffer.concat(records.map((record) => Buffer.from(record.data, 'base64')));
+      const rows = await transformedRows(planned.slice(second * rate, (second + 1) * rate));
       await store.put(
         `orders_cdc/dt=2026-11-22/orders-cdc-1-bench-${String(second).padStart(5, '0')}.parquet`,
         await encoder.encode(rows),
@@ -84,7 +75,6 @@ export async function dashboardBenchmark(args: string[]): Promise<void> {
     const render = [...figures.renderMs].sort((a, b) => a - b);
     const compute = [...computeMs].sort((a, b) => a - b);
     const ms = (n: number | undefined) => `${Math.round(n ?? 0)} ms`;
-    console.log = log;
     console.log(`dashboard benchmark: ${seconds * rate} change events landed at ${rate}/s over ${seconds} s`);
     console.log(
       `  server: panels computed in p50 ${ms(percentile(compute, 0.5))}, p99 ${ms(percentile(compute, 0.99))}, ` +
@@ -98,7 +88,6 @@ export async function dashboardBenchmark(args: string[]): Promise<void> {
         `max ${ms(late.at(-1))}; ${figures.longTasksMs.length} long tasks (> 50 ms), longest ${ms(Math.max(0, ...figures.longTasksMs))}`,
     );
   } finally {
-    console.log = log;
     await browser.close();
     await dashboard.stop();
     await encoder.close();

@@ -8,8 +8,7 @@ import { namedQuerySql } from '../src/catalog/named-queries.ts';
 import { ORDERS_CDC_COLUMNS } from '../src/catalog/orders-cdc-columns.ts';
 import { sqlString } from '../src/catalog/sql-literal.ts';
 import { percentile } from '../src/observe/change-freshness.ts';
-import { handler } from '../src/transform/handler.ts';
-import { plannedFirehoseRecords } from './planned-records.ts';
+import { plannedFirehoseRecords, transformedRows } from './planned-records.ts';
 
 /** Real rows per block: planned by the generator and made by the transform, then repeated as new orders. */
 const BLOCK = 100_000;
@@ -69,29 +68,7 @@ export async function lakeQueryFigures(
 /** The block of real rows as the table `block` (with its row number `i`). */
 async function loadBlock(connection: DuckDBConnection, dir: string, size: number): Promise<void> {
   const file = join(dir, `block-${size}.json`);
-  const log = console.log;
-  console.log = () => undefined; // the transform logs one line per invocation
-  try {
-    const planned = plannedFirehoseRecords(size, 'bench-lake-query');
-    const rows: Buffer[] = [];
-    // About 1 MB per invocation, as the delivery's processor hint hands them over (a response stays < 6 MB).
-    for (let start = 0; start < planned.length; start += 2_000) {
-      const { records } = await handler({
-        invocationId: `bench-${start}`,
-        deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/orders-cdc',
-        region: 'us-east-1',
-        records: planned.slice(start, start + 2_000),
-      });
-      for (const record of records) {
-        if (record.result !== 'Ok')
-          throw new Error(`the transform answered ${record.result} for ${record.recordId}`);
-        rows.push(Buffer.from(record.data, 'base64'));
-      }
-    }
-    writeFileSync(file, Buffer.concat(rows));
-  } finally {
-    console.log = log;
-  }
+  writeFileSync(file, await transformedRows(plannedFirehoseRecords(size, 'bench-lake-query')));
   await connection.run(
     `CREATE OR REPLACE TABLE block AS SELECT *, row_number() OVER () - 1 AS i FROM read_json(${sqlString(file)}, ` +
       `format = 'newline_delimited', columns = ${duckdbColumnsStruct()})`,

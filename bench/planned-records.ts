@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { quietTransform } from '../src/delivery/quiet-transform.ts';
 import { ChangePlanner } from '../src/generator/change-planner.ts';
 import { type OrderChange, orderKey, orderToItem } from '../src/generator/order.ts';
 import type { FirehoseTransformationRecord } from '../src/transform/firehose-event.ts';
+import { handler } from '../src/transform/handler.ts';
 
 const START_MS = Date.UTC(2026, 10, 22, 8, 0, 0);
 
@@ -64,4 +66,30 @@ function pipesStreamRecord(change: OrderChange, i: number, seed: string): unknow
     eventSourceARN:
       'arn:aws:dynamodb:us-east-1:123456789012:table/OrdersRawTable/stream/2026-11-22T00:00:00.000',
   };
+}
+
+/** Records per invocation: about 1 MB, as the delivery's processor hint hands them over (a response stays < 6 MB). */
+const INVOCATION_RECORDS = 2_000;
+
+/**
+ * The `orders_cdc` rows the transform makes of these records, as JSON lines (invoked in ~1 MB batches, its
+ * log lines dropped); a record the transform does not answer Ok for is an error, not a silent gap.
+ */
+export async function transformedRows(records: readonly FirehoseTransformationRecord[]): Promise<Buffer> {
+  const transform = quietTransform(handler, () => undefined);
+  const rows: Buffer[] = [];
+  for (let start = 0; start < records.length; start += INVOCATION_RECORDS) {
+    const answer = await transform({
+      invocationId: `bench-${start}`,
+      deliveryStreamArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/orders-cdc',
+      region: 'us-east-1',
+      records: records.slice(start, start + INVOCATION_RECORDS),
+    });
+    for (const record of answer.records) {
+      if (record.result !== 'Ok')
+        throw new Error(`the transform answered ${record.result} for ${record.recordId}`);
+      rows.push(Buffer.from(record.data, 'base64'));
+    }
+  }
+  return Buffer.concat(rows);
 }
