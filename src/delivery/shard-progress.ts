@@ -15,8 +15,8 @@ export class ShardProgress {
     this.safe = checkpoint;
   }
 
-  /** A record was read (call in shard order). */
-  read(sequenceNumber: string, arrivalMs = 0): void {
+  /** A record was read (call in shard order), with its Kinesis arrival time. */
+  read(sequenceNumber: string, arrivalMs: number): void {
     this.pending.push(sequenceNumber);
     this.arrivals.push(arrivalMs);
   }

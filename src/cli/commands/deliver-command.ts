@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { DeliveryConfigInput } from '../../delivery/delivery-config.ts';
-import { type DeliveryMetrics, DeliveryWorker } from '../../delivery/delivery-worker.ts';
+import { type DeliveryMetrics, DeliveryWorker, type WrittenObject } from '../../delivery/delivery-worker.ts';
 import { quietTransform } from '../../delivery/quiet-transform.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { DEFAULT_STREAM_NAME } from '../../local/local-stack-config.ts';
@@ -105,7 +105,7 @@ export function localDelivery(
   streamName: string,
   config: Partial<DeliveryConfigInput> & {
     lakeDir?: string;
-    onObjectWritten?: ConstructorParameters<typeof DeliveryWorker>[4];
+    onObjectWritten?: (object: WrittenObject) => void;
   } = {},
 ): DeliveryWorker & { lake: LocalDiskStore } {
   const { lakeDir, onObjectWritten, ...rest } = config;
