@@ -44,11 +44,25 @@ export interface DashboardSnapshot {
 
 const PUBLIC = new URL('./public/', import.meta.url);
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
-const ASSETS: Record<string, { file: string; type: string }> = {
-  '/assets/dashboard.js': { file: new URL('dashboard.js', PUBLIC).pathname, type: 'text/javascript' },
-  '/assets/dashboard.css': { file: new URL('dashboard.css', PUBLIC).pathname, type: 'text/css' },
-  '/assets/chart.umd.min.js': { file: CHART_JS, type: 'text/javascript' },
-};
+interface StaticFiles {
+  /** The page, with `{{SESSION_TOKEN}}` for the server's token. */
+  readonly page: string;
+  /** Path → body and content type. */
+  readonly assets: ReadonlyMap<string, { readonly body: Buffer; readonly type: string }>;
+}
+
+/** The page's files, read when a server starts (not by every CLI command that merely imports this module). */
+function readStaticFiles(): StaticFiles {
+  const assets: Array<[string, string, string]> = [
+    ['/assets/dashboard.js', new URL('dashboard.js', PUBLIC).pathname, 'text/javascript'],
+    ['/assets/dashboard.css', new URL('dashboard.css', PUBLIC).pathname, 'text/css'],
+    ['/assets/chart.umd.min.js', CHART_JS, 'text/javascript'],
+  ];
+  return {
+    page: readFileSync(new URL('index.html', PUBLIC), 'utf8'),
+    assets: new Map(assets.map(([path, file, type]) => [path, { body: readFileSync(file), type }])),
+  };
+}
 
 /**
  * The live dashboard: one page on 127.0.0.1 (sales, the CDC flow, pipeline health, the projection, a SQL
@@ -63,6 +77,7 @@ export class DashboardServer {
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private stopped = false;
+  private readonly files = readStaticFiles();
 
   private constructor(
     private readonly server: Server,
@@ -172,8 +187,8 @@ export class DashboardServer {
     }
     const route = `${request.method} ${url.pathname}`;
     if (route === 'GET /') return send(response, 200, 'text/html', this.page());
-    const asset = request.method === 'GET' ? ASSETS[url.pathname] : undefined;
-    if (asset) return send(response, 200, asset.type, readFileSync(asset.file));
+    const asset = request.method === 'GET' ? this.files.assets.get(url.pathname) : undefined;
+    if (asset) return send(response, 200, asset.type, asset.body);
     if (route === 'GET /api/snapshot')
       return send(response, 200, 'application/json', JSON.stringify(this.snapshot));
     if (route === 'GET /api/events') return this.subscribe(response);
@@ -190,7 +205,7 @@ export class DashboardServer {
   }
 
   private page(): string {
-    return readFileSync(new URL('index.html', PUBLIC), 'utf8').replace('{{SESSION_TOKEN}}', this.token);
+    return this.files.page.replace('{{SESSION_TOKEN}}', this.token);
   }
 
   private subscribe(response: ServerResponse): void {
