@@ -1,5 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type { DeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -41,53 +48,54 @@ export class PipelineAlarms extends Construct {
         period: Duration.minutes(5),
       });
     const firehose = props.deliveryStream;
+    const maximum = { period: Duration.minutes(5), statistic: Stats.MAXIMUM };
+    // Every alarm fires on its first breaching period (unless said otherwise) and stays quiet without data.
+    const alarm = (
+      alarmId: string,
+      alarmDescription: string,
+      metric: IMetric,
+      threshold: number,
+      options: { atLeast?: boolean; evaluationPeriods?: number } = {},
+    ) =>
+      new Alarm(this, alarmId, {
+        alarmDescription,
+        metric,
+        threshold,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
+        comparisonOperator: options.atLeast
+          ? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+          : ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
     this.alarms = [
-      new Alarm(this, 'CaptureFailing', {
-        alarmDescription:
-          'The pipe failed executions (DynamoDB stream to Kinesis): changes are being retried.',
-        metric: pipeMetric('ExecutionFailed'),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'CaptureGaveUp', {
-        alarmDescription:
-          'The pipe gave up on a batch (retries or record age exhausted): its shard and sequence range are in ' +
+      alarm(
+        'CaptureFailing',
+        'The pipe failed executions (DynamoDB stream to Kinesis): changes are being retried.',
+        pipeMetric('ExecutionFailed'),
+        1,
+        { atLeast: true },
+      ),
+      alarm(
+        'CaptureGaveUp',
+        'The pipe gave up on a batch (retries or record age exhausted): its shard and sequence range are in ' +
           'the dead-letter queue; replay it from the table stream (24 h) or a point-in-time restore.',
-        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: Stats.MAXIMUM,
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'LakeStale', {
-        alarmDescription:
-          'The oldest record not yet in the lake is older than the buffering allows (Firehose DataFreshness).',
-        metric: firehose.metric('DeliveryToS3.DataFreshness', {
-          period: Duration.minutes(5),
-          statistic: Stats.MAXIMUM,
-        }),
-        threshold: (props.maxDataFreshness ?? Duration.minutes(15)).toSeconds(),
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'DeliveryBehindKinesis', {
-        alarmDescription:
-          'Firehose reads the Kinesis stream far behind its newest record (KinesisMillisBehindLatest).',
-        metric: firehose.metric('KinesisMillisBehindLatest', {
-          period: Duration.minutes(5),
-          statistic: Stats.MAXIMUM,
-        }),
-        threshold: (props.maxKinesisLag ?? Duration.minutes(5)).toMilliseconds(),
-        evaluationPeriods: 2,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
+        1,
+        { atLeast: true },
+      ),
+      alarm(
+        'LakeStale',
+        'The oldest record not yet in the lake is older than the buffering allows (Firehose DataFreshness).',
+        firehose.metric('DeliveryToS3.DataFreshness', maximum),
+        (props.maxDataFreshness ?? Duration.minutes(15)).toSeconds(),
+      ),
+      alarm(
+        'DeliveryBehindKinesis',
+        'Firehose reads the Kinesis stream far behind its newest record (KinesisMillisBehindLatest).',
+        firehose.metric('KinesisMillisBehindLatest', maximum),
+        (props.maxKinesisLag ?? Duration.minutes(5)).toMilliseconds(),
+        { evaluationPeriods: 2 },
+      ),
     ];
   }
 }
