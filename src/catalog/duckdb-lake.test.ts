@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLakeOf } from '../../test/helpers/lake-of-events.ts';
 import { ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
@@ -79,6 +81,20 @@ describe('DuckDbLake', () => {
       { orderid: 'B', quantity: 4, price, dt: '2025-11-22', copies },
     ];
     expect(answers).toEqual([expected(1n), expected(1n), expected(3n)]);
+  });
+
+  it('looks again when objects vanish under it (a compaction replacing them, a partition emptied)', async () => {
+    const lakeDir = await lakeOf([
+      streamRecord({ eventName: 'INSERT', newImage: order('A', 1), sequenceNumber: '1', eventID: 'a1' }),
+    ]);
+    const lake = await DuckDbLake.open(lakeDir);
+    try {
+      expect(await lake.rows('SELECT count(*) AS n FROM orders_cdc')).toEqual([{ n: 1n }]);
+      rmSync(join(lakeDir, 'orders_cdc'), { recursive: true });
+      expect(await lake.rows('SELECT count(*) AS n FROM current_orders')).toEqual([{ n: 0n }]);
+    } finally {
+      lake.close();
+    }
   });
 
   it('answers over an empty lake with no rows rather than an error', async () => {

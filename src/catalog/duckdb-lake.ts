@@ -7,6 +7,9 @@ import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from './orders-cdc-columns.t
 import type { QueryEngine } from './query-engine.ts';
 import { sqlString } from './sql-literal.ts';
 
+/** DuckDB's words for an object listed or matched a moment ago that is no longer there. */
+const OBJECT_VANISHED = /No files found that match|No such file or directory|Cannot open file/;
+
 export interface DuckDbLakeOptions {
   /**
    * For SQL that users type (the dashboard's console): files readable only under the lake folder, no other
@@ -73,8 +76,20 @@ export class DuckDbLake implements QueryEngine {
     return this.instance.connect();
   }
 
+  /**
+   * Runs a statement. Objects are globbed when it runs, so a compaction that replaces them between the glob
+   * and the read (or empties a partition) makes it fail: then it looks at the lake again and runs once more.
+   */
   async rows(sql: string): Promise<Record<string, unknown>[]> {
-    return (await this.connection.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
+    const run = async () =>
+      (await this.connection.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
+    try {
+      return await run();
+    } catch (error) {
+      if (!OBJECT_VANISHED.test(String(error))) throw error;
+      await this.refresh();
+      return run();
+    }
   }
 
   close(): void {

@@ -158,15 +158,10 @@ export class DashboardServer {
 
   private async computeSnapshot(): Promise<void> {
     const started = performance.now();
-    const panels = async () => {
+    try {
       const sales = await salesPanels(this.lake);
       const { lakeDir, live, dataDir } = this.options;
       const health = await pipelineHealth(lakeDir, live, sales.totals.events, dataDir);
-      return { sales, health };
-    };
-    try {
-      // Once more on a failure: compaction may have replaced objects between listing and reading them.
-      const { sales, health } = await panels().catch(panels);
       this.snapshot = { at: new Date().toISOString(), sales, health, computeMs: performance.now() - started };
     } catch (error) {
       this.snapshot = { ...this.snapshot, error: error instanceof Error ? error.message : String(error) };
