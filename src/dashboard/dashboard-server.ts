@@ -134,7 +134,8 @@ export class DashboardServer {
 
   /**
    * The next refresh after `refreshMs`, or after four times the last compute time if that is longer: as the
-   * lake grows, the panels cost at most a fifth of a core, leaving the rest to the pipeline beside them.
+   * lake grows, computing the panels keeps at most about a fifth of a core busy (one DuckDB thread), leaving
+   * the rest to the pipeline beside them.
    */
   private scheduleRefresh(): void {
     const wait = Math.max(this.options.refreshMs ?? 1_000, 4 * (this.snapshot.computeMs ?? 0));
