@@ -34,6 +34,12 @@ export const ORDERS_CDC_COLUMNS = [
     type: 'string',
     comment: 'The whole item as JSON, numbers exact (old image for REMOVE)',
   },
+  {
+    name: 'unrepresentable',
+    type: 'string',
+    comment:
+      "Columns set to NULL because the item's value does not fit their type (comma-separated); image_json has it exactly",
+  },
 ] as const satisfies readonly OrdersCdcColumn[];
 
 export type OrdersCdcColumnName = (typeof ORDERS_CDC_COLUMNS)[number]['name'];

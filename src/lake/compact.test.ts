@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { plannedFirehoseRecords } from '../../bench/planned-records.ts';
 import { keysOf } from '../../test/helpers/object-keys.ts';
@@ -70,5 +72,40 @@ describe('compactLake', () => {
     expect(await keysOf(lake, 'orders_cdc/')).toEqual([result?.written]);
     expect(await eventIds(dir.path)).toEqual([...new Set(before)].sort());
     expect(await compactLake(lake)).toEqual([]); // one file left: nothing to do
+  });
+
+  it('merges objects written before a column was added with newer ones: the old rows get NULL there', async () => {
+    const dir = makeTempDir('compact-schema');
+    dirs.push(dir);
+    const lake = new LocalDiskStore(dir.path);
+    const encoder = await ParquetEncoder.create();
+    const partition = 'orders_cdc/dt=2026-11-22/';
+    await lake.put(`${partition}new-1.parquet`, await encoder.encode(await rows(50, 'new')));
+    await lake.put(`${partition}new-2.parquet`, await encoder.encode(await rows(30, 'old')));
+    await encoder.close();
+    // Rewrite the second object as an older delivery wrote it: without the `unrepresentable` column.
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    const path = (name: string) => join(dir.path, partition, name);
+    await connection.run(
+      `COPY (SELECT * EXCLUDE (unrepresentable) FROM read_parquet('${path('new-2.parquet')}')) TO '${path('old.parquet')}' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    db.closeSync();
+    await lake.delete([`${partition}new-2.parquet`]);
+    const before = await eventIds(dir.path);
+
+    const [result] = await compactLake(lake);
+    expect(result).toMatchObject({ filesBefore: 2, rowsBefore: 80, rowsAfter: 80 });
+    expect(await eventIds(dir.path)).toEqual(before);
+    const merged = await DuckDbLake.open(dir.path);
+    try {
+      const [counts] = await merged.rows(
+        'SELECT count(*) AS n, count(unrepresentable) AS flagged FROM orders_cdc',
+      );
+      expect(counts).toEqual({ n: 80n, flagged: 0n });
+    } finally {
+      merged.close();
+    }
   });
 });

@@ -48,10 +48,10 @@ export async function compactLake(
       const count = async (sql: string) =>
         Number((await connection.runAndReadAll(sql)).getRowObjects()[0]?.n ?? 0);
       const rowsBefore = await count(
-        `SELECT count(*) AS n FROM read_parquet(${inputs}, hive_partitioning = false)`,
+        `SELECT count(*) AS n FROM read_parquet(${inputs}, hive_partitioning = false, union_by_name = true)`,
       );
       await connection.run(
-        `COPY (SELECT DISTINCT * FROM read_parquet(${inputs}, hive_partitioning = false) ORDER BY event_time_ms, event_id) ` +
+        `COPY (SELECT DISTINCT * FROM read_parquet(${inputs}, hive_partitioning = false, union_by_name = true) ORDER BY event_time_ms, event_id) ` +
           `TO ${sqlString(output)} (FORMAT parquet, COMPRESSION snappy)`,
       );
       const rowsAfter = await count(`SELECT count(*) AS n FROM read_parquet(${sqlString(output)})`);

@@ -65,7 +65,8 @@ export function attributeToJson(value: unknown, path: string): string {
 }
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-const DYNAMODB_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A number as DynamoDB accepts it in N (and as numeric text in S may hold it). */
+export const DYNAMODB_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A DynamoDB number's text as a JSON number literal with the same value. */
 export function jsonNumber(text: unknown, path: string): string {

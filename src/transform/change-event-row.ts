@@ -1,6 +1,12 @@
 import { isObject, itemToJson } from './attribute-json.ts';
 import { creationTimeMs } from './creation-time.ts';
-import { type ChangeEventRow, column, orderColumnsOf, ordersCdcRow } from './orders-cdc-row.ts';
+import {
+  type ChangeEventRow,
+  column,
+  orderColumnsOf,
+  ordersCdcRow,
+  UNREPRESENTABLE,
+} from './orders-cdc-row.ts';
 import { RecordRejection } from './record-rejection.ts';
 
 const EVENT_NAMES = new Set(['INSERT', 'MODIFY', 'REMOVE']);
@@ -34,6 +40,8 @@ export function changeEventRow(record: unknown): ChangeEventRow {
   const columns = orderColumnsOf(image);
   columns.orderid = column('orderid', keys.orderid ?? image.orderid);
   if (columns.orderid === 'null') throw new RecordRejection('no orderid in dynamodb.Keys or the image');
+  if (columns.orderid === UNREPRESENTABLE)
+    throw new RecordRejection('orderid is neither a string nor a number: it cannot key an order');
 
   return ordersCdcRow({
     eventName,

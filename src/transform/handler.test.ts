@@ -51,6 +51,7 @@ describe('transform handler: change events', () => {
       updated_at: '2026-11-22T08:27:01.456Z',
       ttl_delete: false,
       image_json: expect.any(String),
+      unrepresentable: null,
     });
     expect(JSON.parse(columns.image_json as string)).toEqual({
       orderid: 'ORD-7K2M9Q4T1XZB',
@@ -173,12 +174,13 @@ describe('transform handler: change events', () => {
     expect(parseLosslessJson(line)).toMatchObject({ price: { num: '1299.90' } });
   });
 
-  it('turns missing or odd order attributes into nulls, not failures', async () => {
+  it('turns missing or odd order attributes into nulls, not failures, and names the odd ones', async () => {
     const newImage = {
       orderid: { S: 'ORD-X' },
       quantity: { N: '2.5' },
       price: { S: 'n/a' },
       status: { L: [] },
+      customer_id: { NULL: true },
     };
     const columns = row((await transform(base64Json(streamRecord({ eventName: 'INSERT', newImage }))))[0]);
     expect(columns).toMatchObject({
@@ -188,7 +190,55 @@ describe('transform handler: change events', () => {
       price: null,
       status: null,
       customer_id: null,
+      unrepresentable: 'quantity,price,status',
     });
+  });
+
+  // Every typed column holds only what its type holds exactly (the row becomes Parquet; on AWS a row that does
+  // not conform is a format-conversion failure): anything else is NULL there, named, and exact in image_json.
+  it.each([
+    ['price', { N: '12345678901' }, null, '12345678901'],
+    ['price', { N: '19.999' }, null, '19.999'],
+    [
+      'price',
+      { N: '1234567890123456789012345678901234567890' },
+      null,
+      '1234567890123456789012345678901234567890',
+    ],
+    ['price', { N: '-9999999999.99' }, -9999999999.99, '-9999999999.99'],
+    ['price', { N: '0.000000000000000000001' }, null, '0.000000000000000000001'],
+    ['price', { S: '19.990' }, 19.99, '"19.990"'],
+    ['price', { S: '1.999E1' }, 19.99, '"1.999E1"'],
+    ['price', { S: '1e99999' }, null, '"1e99999"'],
+    ['price', { BOOL: true }, null, 'true'],
+    ['price', { M: { amount: { N: '5' } } }, null, '{"amount":5}'],
+    ['quantity', { N: '2147483647' }, 2147483647, '2147483647'],
+    ['quantity', { N: '-2147483648' }, -2147483648, '-2147483648'],
+    ['quantity', { N: '2147483648' }, null, '2147483648'],
+    [
+      'quantity',
+      { N: '99999999999999999999999999999999999999' },
+      null,
+      '99999999999999999999999999999999999999',
+    ],
+    ['quantity', { S: '12' }, 12, '"12"'],
+    ['quantity', { S: '1.2e1' }, 12, '"1.2e1"'],
+    ['quantity', { NS: ['1', '2'] }, null, '[1,2]'],
+    ['status', { M: {} }, null, '{}'],
+    ['product_name', { B: 'AAEC' }, null, '"AAEC"'],
+    ['product_name', { N: '42' }, '42', '42'],
+    ['customer_id', { BOOL: false }, 'false', 'false'],
+  ] as const)('%s = %j: column %j, image_json %s', async (name, attribute, expected, exact) => {
+    const newImage = { ...ORDER_IMAGE, [name]: attribute };
+    for (const record of [
+      streamRecord({ eventName: 'INSERT', newImage }),
+      streamRecord({ eventName: 'REMOVE', oldImage: newImage }),
+    ]) {
+      const columns = row((await transform(base64Json(record)))[0]);
+      expect(columns[name]).toEqual(expected);
+      expect(columns.unrepresentable).toBe(expected === null ? name : null);
+      expect(columns.image_json as string).toContain(`"${name}":${exact}`);
+    }
   });
 });
 
@@ -304,6 +354,23 @@ describe('transform handler: bad input', () => {
     });
     expect(entry.firstFailures).toEqual([
       { recordId: event.records[1]?.recordId, reason: expect.stringMatching(reason) },
+    ]);
+  });
+
+  it('counts Ok rows with unrepresentable values in the log line, as a warning naming the columns', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const poison = { ...ORDER_IMAGE, price: { N: '12345678901' }, quantity: { N: '1E10' } };
+    const event = firehoseEvent([
+      good(),
+      base64Json(streamRecord({ eventName: 'INSERT', newImage: poison })),
+    ]);
+    const { records } = await handler(event);
+    expect(records.map((r) => r.result)).toEqual(['Ok', 'Ok']);
+    const entry = JSON.parse(String(log.mock.calls[0]?.[0])) as Record<string, unknown>;
+    expect(entry).toMatchObject({ level: 'WARN', results: { Ok: 2, Dropped: 0, ProcessingFailed: 0 } });
+    expect(entry.unrepresentable).toBe(1);
+    expect(entry.firstUnrepresentable).toEqual([
+      { recordId: event.records[1]?.recordId, columns: 'quantity,price' },
     ]);
   });
 

@@ -15,7 +15,7 @@ export async function handler(
   const { response, summary } = transformBatch(event, transformRecord);
   console.log(
     JSON.stringify({
-      level: summary.results.ProcessingFailed > 0 ? 'WARN' : 'INFO',
+      level: summary.results.ProcessingFailed > 0 || summary.unrepresentable > 0 ? 'WARN' : 'INFO',
       message: 'transformed',
       ...summary,
     }),

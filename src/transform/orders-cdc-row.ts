@@ -1,13 +1,23 @@
-import { isObject, jsonNumber } from './attribute-json.ts';
+import { canonicalNumber } from '../aws/canonical-item.ts';
+import { DYNAMODB_NUMBER, isObject } from './attribute-json.ts';
 
 /** One `orders_cdc` row as a JSON line (ending in "\n"), and its partition. */
 export interface ChangeEventRow {
   readonly line: string;
   /** UTC date of the change, YYYY-MM-DD: the `dt` partition key. */
   readonly dt: string;
+  /** The row's `unrepresentable` column: names of the columns set to NULL, comma-separated; '' when none. */
+  readonly unrepresentable: string;
 }
 
-/** The order columns taken from the changed image, each already rendered as JSON text. */
+/**
+ * A column whose attribute holds a value the column's type cannot hold exactly (a price with three decimals or
+ * eleven integer digits, a quantity beyond int32, a map where a string goes, …). The row gets NULL there and
+ * names the column in `unrepresentable`; `image_json` keeps the exact value. Never a rendered column's text.
+ */
+export const UNREPRESENTABLE = '!unrepresentable';
+
+/** The order columns taken from the changed image, each already rendered as JSON text (or UNREPRESENTABLE). */
 export interface OrderColumns {
   orderid: string;
   product_name: string;
@@ -35,7 +45,11 @@ export interface ChangeEventFields {
 let lastTimeMs = Number.NaN;
 let lastIso = '';
 
-/** The `orders_cdc` row, columns in ORDERS_CDC_COLUMNS order. */
+/**
+ * The `orders_cdc` row, columns in ORDERS_CDC_COLUMNS order. Every value conforms to the column's type, as
+ * the same row becomes Parquet here and through Firehose's record format conversion on AWS (where a row that
+ * does not conform is a format-conversion failure and drops out of the table).
+ */
 export function ordersCdcRow(fields: ChangeEventFields): ChangeEventRow {
   const { columns } = fields;
   if (fields.timeMs !== lastTimeMs) {
@@ -43,23 +57,31 @@ export function ordersCdcRow(fields: ChangeEventFields): ChangeEventRow {
     lastTimeMs = fields.timeMs;
   }
   const iso = lastIso;
+  let unrepresentable = '';
+  const value = (name: keyof OrderColumns) => {
+    const text = columns[name];
+    if (text !== UNREPRESENTABLE) return text;
+    unrepresentable += unrepresentable === '' ? name : `,${name}`;
+    return 'null';
+  };
   const line =
-    `{"orderid":${columns.orderid}` +
-    `,"product_name":${columns.product_name}` +
-    `,"quantity":${columns.quantity}` +
-    `,"price":${columns.price}` +
+    `{"orderid":${value('orderid')}` +
+    `,"product_name":${value('product_name')}` +
+    `,"quantity":${value('quantity')}` +
+    `,"price":${value('price')}` +
     `,"cdc_event_type":"${fields.eventName}"` +
     `,"creation_datetime":"${iso}"` +
     `,"event_id":${JSON.stringify(fields.eventID)}` +
     `,"sequence_number":"${fields.sequenceNumber}"` +
     `,"event_time_ms":${fields.timeMs}` +
-    `,"status":${columns.status}` +
-    `,"customer_id":${columns.customer_id}` +
-    `,"created_at":${columns.created_at}` +
-    `,"updated_at":${columns.updated_at}` +
+    `,"status":${value('status')}` +
+    `,"customer_id":${value('customer_id')}` +
+    `,"created_at":${value('created_at')}` +
+    `,"updated_at":${value('updated_at')}` +
     `,"ttl_delete":${fields.ttlDelete}` +
-    `,"image_json":${fields.imageJsonLiteral}}\n`;
-  return { line, dt: iso.slice(0, 10) };
+    `,"image_json":${fields.imageJsonLiteral}` +
+    `,"unrepresentable":${unrepresentable === '' ? 'null' : `"${unrepresentable}"`}}\n`;
+  return { line, dt: iso.slice(0, 10), unrepresentable };
 }
 
 /** Every order column null: where an image has no such attribute. */
@@ -78,8 +100,8 @@ export function nullOrderColumns(): OrderColumns {
 
 /** One column from its attribute's S or N text; `quoted` is that text as a JSON string literal. */
 export function renderColumn(name: keyof OrderColumns, text: string, quoted: string): string {
-  if (name === 'quantity') return intColumn(text);
-  if (name === 'price') return decimalColumn(text);
+  if (name === 'quantity') return exactColumn(text, INT32);
+  if (name === 'price') return exactColumn(text, DECIMAL_12_2);
   return quoted;
 }
 
@@ -93,29 +115,52 @@ export function orderColumnsOf(image: Readonly<Record<string, unknown>>): OrderC
 
 /**
  * One column from its attribute: string columns take S as is, N as its text and BOOL as "true"/"false";
- * `quantity` an integral N or numeric S within int32; `price` the number's exact digits. Anything else —
- * another type, a value out of range, no attribute — is null (the value stays in image_json).
+ * `quantity` an int32 and `price` a decimal(12,2), from N or numeric S, exactly. No attribute or a NULL is
+ * null; any other value is UNREPRESENTABLE (it stays in image_json).
  */
 export function column(name: keyof OrderColumns, attribute: unknown): string {
   if (!isObject(attribute)) return 'null';
   const text = attribute.S ?? attribute.N;
   if (typeof text === 'string') return renderColumn(name, text, JSON.stringify(text));
-  if (typeof attribute.BOOL !== 'boolean' || name === 'quantity' || name === 'price') return 'null';
+  if (attribute.NULL === true) return 'null';
+  if (typeof attribute.BOOL !== 'boolean' || name === 'quantity' || name === 'price') return UNREPRESENTABLE;
   return `"${attribute.BOOL}"`;
 }
 
-const INT32_MAX = 2_147_483_647;
+/** A numeric column's type: the JSON number literals it holds exactly, and a bound on their magnitude. */
+interface NumericType {
+  readonly literal: RegExp;
+  readonly fits: (text: string) => boolean;
+}
 
-function intColumn(text: string): string {
+/** Hive's `int`: a whole number in [-2^31, 2^31 - 1]. */
+const INT32: NumericType = {
+  literal: /^-?(?:0|[1-9]\d{0,9})$/,
+  fits: (text) => {
+    const value = Number(text);
+    return value >= -2_147_483_648 && value <= 2_147_483_647;
+  },
+};
+
+/** `decimal(12,2)`: at most 10 integer digits and 2 decimals (the literal says it all). */
+const DECIMAL_12_2: NumericType = { literal: /^-?(?:0|[1-9]\d{0,9})(?:\.\d{1,2})?$/, fits: () => true };
+
+/**
+ * The number as a literal of the column's type, never rounded: as written when it already is one, else its
+ * canonical form (trailing zeros and exponent gone: "19.990" and "1.999E1" are 19.99), else UNREPRESENTABLE.
+ */
+function exactColumn(text: string, type: NumericType): string {
   const trimmed = text.trim();
-  if (!/^-?\d{1,10}$/.test(trimmed)) return 'null';
-  return Math.abs(Number(trimmed)) <= INT32_MAX ? String(Number(trimmed)) : 'null';
+  if (type.literal.test(trimmed)) return type.fits(trimmed) ? trimmed : UNREPRESENTABLE;
+  if (!DYNAMODB_NUMBER.test(trimmed)) return UNREPRESENTABLE;
+  const exponent = /[eE][+-]?0*(\d*)$/.exec(trimmed)?.[1] ?? '';
+  if (exponent.length > MAX_EXPONENT_DIGITS) return UNREPRESENTABLE;
+  const canonical = canonicalNumber(trimmed);
+  return type.literal.test(canonical) && type.fits(canonical) ? canonical : UNREPRESENTABLE;
 }
 
-function decimalColumn(text: string): string {
-  try {
-    return jsonNumber(text.trim(), 'price');
-  } catch {
-    return 'null';
-  }
-}
+/**
+ * A numeric text whose exponent has more digits than this is taken as unrepresentable rather than expanded: its
+ * canonical digits would be huge (S text is not bounded like N's 38 digits and ±125 exponent).
+ */
+const MAX_EXPONENT_DIGITS = 3;

@@ -5,6 +5,7 @@ import {
   type OrderColumns,
   ordersCdcRow,
   renderColumn,
+  UNREPRESENTABLE,
 } from './orders-cdc-row.ts';
 
 /**
@@ -137,7 +138,7 @@ function changeEventRow(): ChangeEventRow | undefined {
     imageJson = item(columns);
   }
   if (keyColumns.orderid !== '') columns.orderid = keyColumns.orderid;
-  if (columns.orderid === 'null') return undefined;
+  if (columns.orderid === 'null' || columns.orderid === UNREPRESENTABLE) return undefined;
   return ordersCdcRow({
     eventName,
     eventID,
@@ -193,7 +194,8 @@ function storeColumn(columns: OrderColumns, name: string): void {
 /** The column `orders-cdc-row.ts#column` makes of the attribute just read (its strings need no escaping here). */
 function renderedColumn(name: keyof OrderColumns): string {
   if (lastType === 'S' || lastType === 'N') return renderColumn(name, lastText, `"${lastText}"`);
-  if (lastType !== 'BOOL' || name === 'quantity' || name === 'price') return 'null';
+  if (lastType === 'NULL') return 'null';
+  if (lastType !== 'BOOL' || name === 'quantity' || name === 'price') return UNREPRESENTABLE;
   return `"${lastText}"`;
 }
 

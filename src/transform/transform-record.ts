@@ -9,6 +9,8 @@ export interface RecordOutcome {
   readonly result: FirehoseTransformationResultRecord;
   /** Why the record failed; undefined when it is Ok. */
   readonly failure?: string;
+  /** Columns an Ok row has NULL in because their value does not fit (see UNREPRESENTABLE); '' or absent when none. */
+  readonly unrepresentable?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export function transformRecord(record: FirehoseTransformationRecord): RecordOut
   const row = typeof record.data === 'string' ? scanChangeEvent(record.data) : undefined;
   if (row === undefined) return plainTransformRecord(record);
   // The scanner only accepts ASCII, so its line is ASCII and btoa (Latin-1) encodes it as UTF-8 would.
-  return { result: okResult(record.recordId, btoa(row.line), row.dt) };
+  return { result: okResult(record.recordId, btoa(row.line), row.dt), unrepresentable: row.unrepresentable };
 }
 
 /** The reference implementation: JSON.parse, then `changeEventRow` over the object tree. */
@@ -36,7 +38,10 @@ export function plainTransformRecord(record: FirehoseTransformationRecord): Reco
       throw new RecordRejection(`data is not JSON (${(error as Error).message})`);
     }
     const row = changeEventRow(parsed);
-    return { result: okResult(recordId, Buffer.from(row.line, 'utf8').toString('base64'), row.dt) };
+    return {
+      result: okResult(recordId, Buffer.from(row.line, 'utf8').toString('base64'), row.dt),
+      unrepresentable: row.unrepresentable,
+    };
   } catch (error) {
     const reason = error instanceof RecordRejection ? error.message : `unexpected error: ${String(error)}`;
     return { result: failed(recordId, data), failure: reason };
