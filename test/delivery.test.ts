@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -14,6 +14,7 @@ import { compactLake } from '../src/lake/compact.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import type { RunningServer } from '../src/local/dynamodb-local.ts';
 import { startKinesisLocal } from '../src/local/kinesis-local.ts';
+import type { FirehoseTransformationEvent } from '../src/transform/firehose-event.ts';
 import { handler } from '../src/transform/handler.ts';
 import { keysOf } from './helpers/object-keys.ts';
 import { waitFor } from './helpers/processes.ts';
@@ -356,5 +357,113 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     }
     await worker.stop();
     expect(worker.metrics.ok).toBe(400); // the stop delivers what the interval still held
+  });
+
+  // Defence in depth: the transform emits only rows that fit the table, but should a row ever not fit (a
+  // transform bug), Parquet conversion fails that row alone, as Firehose's does, and the delivery goes on.
+  it('sends a row the Parquet conversion rejects to errors/format-conversion-failed/ with the reason; the rest land', async () => {
+    const s = await scenario('conversion', 200, { format: 'PARQUET' });
+    await putOnKinesis('conversion', s.records);
+    let poisoned = 0;
+    const buggyTransform = async (event: FirehoseTransformationEvent) => {
+      const answer = await handler(event);
+      const records = answer.records.map((record, i) => {
+        if (i % 50 !== 7) return record;
+        poisoned++;
+        const row = Buffer.from(record.data, 'base64')
+          .toString()
+          .replace(/"price":[^,]*/, '"price":12345678901');
+        return { ...record, data: Buffer.from(row).toString('base64') };
+      });
+      return { records };
+    };
+    const worker = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, buggyTransform, {
+      kinesisStreamName: 'conversion',
+      checkpointDir: join(dir.path, 'checkpoints-conversion'),
+      pollIntervalMs: 20,
+      format: 'PARQUET',
+    });
+    void worker.start();
+    expect(
+      await waitFor(() => worker.metrics.ok === 200 && worker.metrics.bufferedRecords === 0, 30_000),
+    ).toBe(true);
+    await worker.stop();
+    expect(poisoned).toBeGreaterThan(0);
+    expect(worker.metrics).toMatchObject({
+      ok: 200,
+      formatConversionFailed: poisoned,
+      rowsWritten: 200 - poisoned,
+    });
+
+    const errorFiles = await keysOf(s.lake, 'errors/');
+    for (const file of errorFiles)
+      expect(file).toMatch(/^errors\/format-conversion-failed\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/orders-cdc-1-/);
+    const envelopes = (await linesUnder(s.root, errorFiles)).map((line) => JSON.parse(line));
+    expect(envelopes).toHaveLength(poisoned);
+    for (const envelope of envelopes) {
+      expect(envelope).toMatchObject({
+        ErrorCode: 'DataFormatConversion.MalformedData',
+        ErrorMessage: expect.stringContaining('12345678901'),
+        sequenceNumber: expect.stringMatching(/^\d+$/),
+      });
+      expect(envelope.ErrorMessage).not.toContain('/tmp');
+      expect(Buffer.from(envelope.rawData, 'base64').toString()).toContain('"price":12345678901');
+    }
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    const [row] = (
+      await connection.runAndReadAll(
+        `SELECT count(DISTINCT event_id) AS ids FROM read_parquet('${s.root}/orders_cdc/*/*.parquet')`,
+      )
+    ).getRowObjects();
+    connection.closeSync();
+    db.closeSync();
+    expect(row?.ids).toBe(BigInt(200 - poisoned));
+    // Every record is in the lake or under errors/: the checkpoints passed them all.
+    const again = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
+      kinesisStreamName: 'conversion',
+      checkpointDir: join(dir.path, 'checkpoints-conversion'),
+      pollIntervalMs: 20,
+    });
+    void again.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await again.stop();
+    expect(again.metrics.recordsIn).toBe(0);
+  });
+
+  it('retries an object it cannot write, checkpoints nothing past it, and goes on once the lake can be written', async () => {
+    const s = await scenario('blocked', 300, { format: 'PARQUET' });
+    await putOnKinesis('blocked', s.records);
+    // A file where the lake's orders_cdc/ folder must go: every data object's write fails (ENOTDIR).
+    await mkdir(s.root, { recursive: true });
+    await writeFile(join(s.root, 'orders_cdc'), 'not a folder');
+    void s.worker.start();
+    expect(await waitFor(() => s.worker.metrics.writeRetries >= 2, 30_000)).toBe(true);
+    expect(s.worker.metrics.lastWriteError).toMatch(/orders_cdc/);
+    expect(s.worker.metrics.rowsWritten).toBe(0);
+    // Stopping while the lake stays unwritable: the stop ends, nothing is checkpointed, nothing thrown.
+    await s.worker.stop();
+    expect(s.worker.metrics.unwrittenAtStop).toBe(300);
+    const checkpoints = join(dir.path, 'checkpoints-blocked');
+    const again = () =>
+      new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
+        kinesisStreamName: 'blocked',
+        checkpointDir: checkpoints,
+        pollIntervalMs: 20,
+      });
+    const second = again();
+    void second.start();
+    expect(
+      await waitFor(() => second.metrics.recordsIn === 300 && second.metrics.writeRetries >= 1, 30_000),
+    ).toBe(true);
+    await rm(join(s.root, 'orders_cdc'));
+    expect(await waitFor(() => second.metrics.rowsWritten === 300, 30_000)).toBe(true);
+    expect(second.metrics.lastWriteError).toBeUndefined();
+    await second.stop();
+    const third = again();
+    void third.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await third.stop();
+    expect(third.metrics.recordsIn).toBe(0);
   });
 });

@@ -224,6 +224,7 @@ export function pipelineStatus(
   return (
     `${generatorText} · captured ${counts.captured} (${counts.capturedBehind} behind)` +
     ` · delivered ${counts.delivered} (${counts.deliveredBehind} behind, freshness ${(delivery.dataFreshnessMs / 1000).toFixed(1)} s)` +
-    ` · failed ${counts.failed} · ${delivery.objectsWritten} files`
+    ` · failed ${counts.failed} · ${delivery.objectsWritten} files` +
+    (delivery.lastWriteError ? ` · lake write failing, retrying: ${delivery.lastWriteError}` : '')
   );
 }

@@ -12,8 +12,9 @@ import { type ShardCheckpoint, ShardCheckpointStore } from '../checkpoint/shard-
 import { ParquetEncoder } from '../lake/parquet-encoder.ts';
 import { HintedBuffer } from './buffer.ts';
 import { type DeliveryConfig, type DeliveryConfigInput, DeliveryConfigSchema } from './delivery-config.ts';
-import { ERROR_CODES, errorRecordLine } from './error-record.ts';
+import { ERROR_CODES, errorRecordLine, formatConversionErrorLine } from './error-record.ts';
 import { objectKey } from './object-name.ts';
+import { convertToParquet, type ParquetConversion } from './record-format-conversion.ts';
 import {
   compilePrefix,
   MissingPartitionKeyError,
@@ -46,6 +47,14 @@ export class DeliveryMetrics {
   rowsWritten = 0;
   bytesWritten = 0;
   errorObjectsWritten = 0;
+  /** Ok rows the Parquet conversion rejected: written under `errors/format-conversion-failed/`. */
+  formatConversionFailed = 0;
+  /** Failed attempts to convert or write an object (each is retried; see `lastWriteError`). */
+  writeRetries = 0;
+  /** Why the last failed attempt failed; undefined once an object is written again. */
+  lastWriteError: string | undefined;
+  /** Records left unwritten at the stop because their object could not be written: read again next start. */
+  unwrittenAtStop = 0;
   /** Per shard: how far behind the stream's tip the last read was (Kinesis' MillisBehindLatest). */
   readonly shardMillisBehind = new Map<string, number>();
   bufferedRecords = 0;
@@ -76,6 +85,13 @@ interface BufferedRow {
 
 /** Records read and not yet durable, beyond which reading pauses (memory stays bounded). */
 const MAX_BUFFERED_RECORDS = 50_000;
+/**
+ * Pacing of the retries of an object that cannot be converted or written (the disk is full, say). Like
+ * Firehose, the delivery retries until it succeeds, holding later objects back; once stopping, it gives up
+ * after STOPPING_ATTEMPTS and leaves those records unread in its checkpoint, so the next start retries them.
+ */
+const WRITE_BACKOFF = { baseDelayMs: 100, maxDelayMs: 5_000 };
+const STOPPING_ATTEMPTS = 3;
 
 /**
  * The local Firehose: Kinesis source, Lambda processor, S3 destination. Reads every shard, buffers records
@@ -179,6 +195,8 @@ export class DeliveryWorker {
       for (const [key, buffer] of this.destinations) {
         if (buffer.isDue(Date.now()) || (final && buffer.size > 0)) await this.write(key, buffer.take());
       }
+      // Error objects cut at their size hint while the others were written (rows the conversion rejected).
+      for (const [key, rows] of this.ready.splice(0)) await this.write(key, rows);
       await this.saveCheckpoints();
       this.updateInFlightMetrics();
       if (final) return;
@@ -291,11 +309,6 @@ export class DeliveryWorker {
       }
     }
     this.metrics.processingFailed++;
-    const prefix = this.errorPrefix.evaluate({
-      arrivalMs: record.arrivalMs,
-      errorOutputType: 'processing-failed',
-      randomString: RANDOM_STRING_PLACEHOLDER,
-    });
     const line = errorRecordLine({
       attemptsMade: outcome.attemptsMade,
       arrivalTimestamp: record.arrivalMs,
@@ -306,6 +319,37 @@ export class DeliveryWorker {
         'base64',
       ),
       lambdaArn: this.config.lambdaArn,
+    });
+    this.bufferError('processing-failed', record, line, now);
+  }
+
+  /** An Ok row the Parquet conversion rejected: Firehose's conversion error record, with the row itself. */
+  private routeConversionFailure(row: BufferedRow, reason: string, now: number): void {
+    this.metrics.formatConversionFailed++;
+    const line = formatConversionErrorLine({
+      attemptsMade: 1,
+      arrivalTimestamp: row.record.arrivalMs,
+      errorCode: ERROR_CODES.malformedData,
+      errorMessage: reason,
+      attemptEndingTimestamp: now,
+      rawData: Buffer.from(row.bytes).toString('base64'),
+      sequenceNumber: row.record.sequenceNumber,
+      subSequenceNumber: 0,
+      dataCatalogTable: { databaseName: 'local', tableName: 'orders_cdc', region: this.config.region },
+    });
+    this.bufferError('format-conversion-failed', row.record, line, now);
+  }
+
+  private bufferError(
+    errorOutputType: 'processing-failed' | 'format-conversion-failed',
+    record: SourceRecord,
+    line: string,
+    now: number,
+  ): void {
+    const prefix = this.errorPrefix.evaluate({
+      arrivalMs: record.arrivalMs,
+      errorOutputType,
+      randomString: RANDOM_STRING_PLACEHOLDER,
     });
     this.buffer(`error\n${prefix}`, { record, bytes: Buffer.from(line, 'utf8') }, now);
   }
@@ -321,41 +365,83 @@ export class DeliveryWorker {
     if (buffer.byteSize >= this.config.destinationBuffer.sizeBytes) this.ready.push([key, buffer.take()]);
   }
 
-  /** Writes one object of buffered rows, then counts its records durable. */
+  /**
+   * Writes one object of buffered rows, then counts its records durable. Rows the Parquet conversion rejects
+   * go to the error prefix instead (and count durable when their error object is written). A conversion or
+   * write that fails for another reason is retried; see WRITE_BACKOFF.
+   */
   private async write(key: string, rows: BufferedRow[]): Promise<void> {
     const [kind, groupPrefix = ''] = key.split('\n');
-    const prefix = groupPrefix.replaceAll(RANDOM_STRING_PLACEHOLDER, randomString()); // one per object
-    const body = Buffer.concat(rows.map((row) => row.bytes));
     const parquet = kind === 'data' && this.config.format === 'PARQUET';
     const gzip = !parquet && this.config.compression === 'GZIP';
-    let objectBody: Uint8Array = body;
-    if (parquet) {
+    const object = await this.retrying(rows, async (): Promise<ParquetConversion<BufferedRow>> => {
+      if (!parquet) {
+        const body = Buffer.concat(rows.map((row) => row.bytes));
+        return { body: gzip ? gzipSync(body) : body, converted: rows, failed: [] };
+      }
       this.encoder ??= ParquetEncoder.create();
-      objectBody = await (await this.encoder).encode(body);
-    } else if (gzip) objectBody = gzipSync(body);
-    const oldestArrivalMs = Math.min(...rows.map((row) => row.record.arrivalMs));
+      const encoder = await this.encoder;
+      return convertToParquet(
+        rows,
+        (row) => row.bytes,
+        (lines) => encoder.encode(lines),
+      );
+    });
+    if (this.destinations.get(key)?.size === 0) this.destinations.delete(key);
+    if (object === undefined) return;
+    const now = Date.now();
+    for (const { row, reason } of object.failed) this.routeConversionFailure(row, reason, now);
+    const { body, converted: objectRows } = object;
+    if (body === undefined) return; // every row went to the error prefix
     const objectName = objectKey({
-      prefix,
+      prefix: groupPrefix.replaceAll(RANDOM_STRING_PLACEHOLDER, randomString()), // one per object
       deliveryStream: this.config.deliveryStreamName,
       version: this.config.version,
-      oldestArrivalMs,
+      oldestArrivalMs: Math.min(...objectRows.map((row) => row.record.arrivalMs)),
       extension: parquet ? '.parquet' : gzip ? '.json.gz' : '.json',
     });
-    await this.store.put(objectName, objectBody);
+    if ((await this.retrying(objectRows, () => this.store.put(objectName, body).then(() => true))) !== true)
+      return;
     if (kind === 'error') this.metrics.errorObjectsWritten++;
     else {
       this.metrics.objectsWritten++;
-      this.metrics.rowsWritten += rows.length;
+      this.metrics.rowsWritten += objectRows.length;
     }
-    this.metrics.bytesWritten += objectBody.byteLength;
-    for (const row of rows) this.progress.get(row.record.shardId)?.done(row.record.sequenceNumber);
-    if (this.destinations.get(key)?.size === 0) this.destinations.delete(key);
+    this.metrics.bytesWritten += body.byteLength;
+    for (const row of objectRows) this.progress.get(row.record.shardId)?.done(row.record.sequenceNumber);
     this.onObjectWritten({
       key: objectName,
       kind: kind === 'error' ? 'error' : 'data',
-      rows: rows.map((row) => row.bytes),
+      rows: objectRows.map((row) => row.bytes),
       writtenAtMs: Date.now(),
     });
+  }
+
+  /**
+   * Runs `attempt` until it succeeds. A rejection by the data is the conversion's to handle and never reaches
+   * here; anything else is retried with backoff, and once the worker is stopping, given up after a few tries:
+   * then undefined, and the rows stay not durable (their shards' checkpoints do not pass them).
+   */
+  private async retrying<T>(rows: readonly BufferedRow[], attempt: () => Promise<T>): Promise<T | undefined> {
+    for (let failures = 1; ; failures++) {
+      try {
+        const result = await attempt();
+        this.metrics.lastWriteError = undefined;
+        return result;
+      } catch (error) {
+        this.metrics.writeRetries++;
+        this.metrics.lastWriteError = error instanceof Error ? error.message : String(error);
+        const stopping = this.stopController.signal.aborted;
+        if (stopping && failures >= STOPPING_ATTEMPTS) {
+          this.metrics.unwrittenAtStop += rows.length;
+          return undefined;
+        }
+        await sleep(
+          backoffDelayMs(failures, WRITE_BACKOFF) + WRITE_BACKOFF.baseDelayMs,
+          this.stopController.signal,
+        );
+      }
+    }
   }
 
   private updateInFlightMetrics(): void {

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   functionError: 'Lambda.FunctionError',
   missingRecordId: 'Lambda.MissingRecordId',
   missingPartitionKey: 'DynamicPartitioning.MissingPartitionKey',
+  /** Record format conversion could not deserialize the row into the table's schema. */
+  malformedData: 'DataFormatConversion.MalformedData',
 } as const;
 
 /** The error record as one JSON line, fields in Firehose's order. */
@@ -33,4 +35,41 @@ export function errorRecordLine(record: FirehoseErrorRecord): string {
     lambdaArn,
   } = record;
   return `${JSON.stringify({ attemptsMade, arrivalTimestamp, errorCode, errorMessage, attemptEndingTimestamp, rawData, lambdaArn })}\n`;
+}
+
+/**
+ * One line of Firehose's error output for record format conversion (under `format-conversion-failed/`): the
+ * row the conversion could not deserialize, as it came from the transform (base64), with the Kinesis record it
+ * came from and the Glue table it was converted against. Firehose spells these two codes with capitals.
+ */
+export interface FormatConversionErrorRecord {
+  readonly attemptsMade: number;
+  readonly arrivalTimestamp: number;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  readonly attemptEndingTimestamp: number;
+  readonly rawData: string;
+  readonly sequenceNumber: string;
+  readonly subSequenceNumber: number;
+  readonly dataCatalogTable: {
+    readonly databaseName: string;
+    readonly tableName: string;
+    readonly region: string;
+  };
+}
+
+export function formatConversionErrorLine(record: FormatConversionErrorRecord): string {
+  const { attemptsMade, arrivalTimestamp, errorCode, errorMessage, attemptEndingTimestamp } = record;
+  const { rawData, sequenceNumber, subSequenceNumber, dataCatalogTable } = record;
+  return `${JSON.stringify({
+    attemptsMade,
+    arrivalTimestamp,
+    ErrorCode: errorCode,
+    ErrorMessage: errorMessage,
+    attemptEndingTimestamp,
+    rawData,
+    sequenceNumber,
+    subSequenceNumber,
+    dataCatalogTable,
+  })}\n`;
 }

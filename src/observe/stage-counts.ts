@@ -11,19 +11,20 @@ export interface StageCounts {
   readonly delivered: number;
   /** Captured records not yet written, failed or dropped by the delivery. */
   readonly deliveredBehind: number;
-  /** Records the transform failed (sent to the error prefix). */
+  /** Records the transform failed, or whose row failed Parquet conversion (sent to the error prefix). */
   readonly failed: number;
 }
 
 export function stageCounts(generated: number, pipe: PipeMetrics, delivery: DeliveryMetrics): StageCounts {
   const captured = pipe.recordsPut;
-  const landed = delivery.rowsWritten + delivery.processingFailed + delivery.dropped;
+  const failed = delivery.processingFailed + delivery.formatConversionFailed;
+  const landed = delivery.rowsWritten + failed + delivery.dropped;
   return {
     generated,
     captured,
     capturedBehind: Math.max(0, generated - captured),
     delivered: delivery.rowsWritten,
     deliveredBehind: Math.max(0, captured - landed),
-    failed: delivery.processingFailed,
+    failed,
   };
 }

@@ -131,9 +131,16 @@ export function formatDeliveryStatus(metrics: DeliveryMetrics): string {
 }
 
 export function formatDeliverySummary(metrics: DeliveryMetrics, lakeDir: string): string {
+  const conversion =
+    metrics.formatConversionFailed > 0 ? `, ${metrics.formatConversionFailed} failed Parquet conversion` : '';
+  const unwritten =
+    metrics.unwrittenAtStop > 0
+      ? `. ${metrics.unwrittenAtStop} records could not be written (${metrics.lastWriteError}); ` +
+        'the next start writes them, as its checkpoint stops before them'
+      : '';
   return (
-    `Delivery stopped: ${metrics.ok} rows in ${metrics.objectsWritten} objects under ${lakeDir}` +
+    `Delivery stopped: ${metrics.rowsWritten} rows in ${metrics.objectsWritten} objects under ${lakeDir}` +
     ` (${metrics.recordsIn} records in, ${metrics.dropped} dropped, ${metrics.processingFailed} to the error prefix` +
-    ` in ${metrics.errorObjectsWritten} objects, ${metrics.invocations} transform invocations)`
+    `${conversion} in ${metrics.errorObjectsWritten} objects, ${metrics.invocations} transform invocations)${unwritten}`
   );
 }
