@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
 import { parseLosslessJson } from '../src/catalog/lossless-json.ts';
+import { pipelineHealth } from '../src/dashboard/pipeline-health.ts';
+import { salesPanels } from '../src/dashboard/sales-panels.ts';
 import type { StackRecord } from '../src/local/stack-lock.ts';
 import { waitFor } from './helpers/processes.ts';
 import { CLI, collectOutput, spawnTsx } from './helpers/spawn-tsx.ts';
@@ -141,6 +143,11 @@ describe('values a column cannot hold, written while up runs', () => {
           "SELECT count(*) AS n FROM orders_cdc WHERE orderid NOT LIKE 'POISON-%' AND (price IS NULL OR unrepresentable IS NOT NULL)",
         );
         expect(fits?.n).toBe(0n);
+        // The dashboard counts them too.
+        const { totals } = await salesPanels(lake);
+        expect(totals.unrepresentable).toBe(10);
+        const health = await pipelineHealth(join(dataDir.path, 'lake'), undefined, totals);
+        expect(health.stages.find((stage) => stage.stage === 'unrepresentable')?.count).toBe(10);
       } finally {
         lake.close();
       }

@@ -162,7 +162,7 @@ export class DashboardServer {
     try {
       const sales = await salesPanels(this.lake);
       const { lakeDir, live, dataDir } = this.options;
-      const health = await pipelineHealth(lakeDir, live, sales.totals.events, dataDir);
+      const health = await pipelineHealth(lakeDir, live, sales.totals, dataDir);
       this.snapshot = { at: new Date().toISOString(), sales, health, computeMs: performance.now() - started };
     } catch (error) {
       this.snapshot = { ...this.snapshot, error: error instanceof Error ? error.message : String(error) };

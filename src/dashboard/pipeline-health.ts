@@ -57,15 +57,21 @@ const SHOWN_ERRORS = 10;
 
 /**
  * The engineer's half of the page: each stage's counters and lag from the running workers (`live`), or, over
- * a data dir, what the lake tells (`lakeEvents` = change events in it) and what the last `up` run there
- * published (`dataDir`).
+ * a data dir, what the lake tells (`lakeEvents`: change events in it, and those with unrepresentable values)
+ * and what the last `up` run there published (`dataDir`).
  */
 export async function pipelineHealth(
   lakeDir: string,
   live: LivePipeline | undefined,
-  lakeEvents: number,
+  lakeEvents: { readonly events: number; readonly unrepresentable: number },
   dataDir?: string,
 ): Promise<HealthPanel> {
+  const unrepresentable: StageHealth = {
+    stage: 'unrepresentable',
+    count: lakeEvents.unrepresentable,
+    behind: null,
+    note: 'changes in the lake with a value a column cannot hold: NULL there, exact in image_json',
+  };
   const store = existsSync(lakeDir) ? new LocalDiskStore(lakeDir) : undefined;
   const objects = (await store?.list('orders_cdc/')) ?? [];
   const errorObjects = (await store?.list('errors/')) ?? [];
@@ -86,8 +92,9 @@ export async function pipelineHealth(
       source: 'data dir',
       ...(run && { run: { state: describeRunState(run), line: run.line } }),
       stages: [
-        { stage: 'delivered', count: lakeEvents, behind: null, note: 'change events in the lake' },
+        { stage: 'delivered', count: lakeEvents.events, behind: null, note: 'change events in the lake' },
         { stage: 'failed', count: null, behind: null, note: `${lake.errorObjects} error objects` },
+        unrepresentable,
       ],
       millisBehind: { pipe: null, delivery: null },
       freshness: { dataFreshnessMs: null, p50Ms: null, p99Ms: null },
@@ -118,8 +125,9 @@ export async function pipelineHealth(
         stage: 'failed',
         count: counts.failed,
         behind: null,
-        note: 'records the transform failed (error prefix)',
+        note: 'records the transform or the Parquet conversion failed (error prefix)',
       },
+      unrepresentable,
     ],
     millisBehind: { pipe: pipe.millisBehind, delivery: delivery.millisBehind },
     freshness: {
@@ -140,11 +148,12 @@ async function newestErrors(store: LocalDiskStore, keys: readonly string[]): Pro
     if (key.endsWith('.gz')) body = gunzipSync(body);
     const lines = body.toString('utf8').split('\n').filter(Boolean).reverse();
     for (const line of lines) {
-      const record = JSON.parse(line) as FirehoseErrorRecord;
+      // Processing failures spell their fields errorCode/errorMessage, conversion failures ErrorCode/ErrorMessage.
+      const record = JSON.parse(line) as FirehoseErrorRecord & { ErrorCode?: string; ErrorMessage?: string };
       shown.push({
         key,
-        errorCode: record.errorCode,
-        errorMessage: record.errorMessage,
+        errorCode: record.errorCode ?? record.ErrorCode ?? '',
+        errorMessage: record.errorMessage ?? record.ErrorMessage ?? '',
         arrival: new Date(record.arrivalTimestamp).toISOString(),
         data: Buffer.from(record.rawData, 'base64').toString('utf8').slice(0, 400),
       });

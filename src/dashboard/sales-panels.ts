@@ -7,7 +7,13 @@ type Row = Record<string, unknown>;
 
 /** What the sales analyst's half of the page shows; every figure is SQL over the lake. */
 export interface SalesPanels {
-  readonly totals: { readonly orders: number; readonly revenue: number; readonly events: number };
+  readonly totals: {
+    readonly orders: number;
+    readonly revenue: number;
+    readonly events: number;
+    /** Change events with a value some column cannot hold (NULL there, exact in image_json). */
+    readonly unrepresentable: number;
+  };
   /** Orders placed and their revenue per minute, the last `MINUTES` minutes with sales. */
   readonly perMinute: readonly Row[];
   readonly byProduct: readonly Row[];
@@ -33,7 +39,8 @@ const TOTALS_SQL = `
 SELECT
   (SELECT count(*) FROM current_orders) AS orders,
   (SELECT coalesce(sum(price * quantity), 0) FROM current_orders WHERE status <> 'CANCELLED') AS revenue,
-  (SELECT count(DISTINCT event_id) FROM orders_cdc) AS events`;
+  (SELECT count(DISTINCT event_id) FROM orders_cdc) AS events,
+  (SELECT count(DISTINCT event_id) FROM orders_cdc WHERE unrepresentable IS NOT NULL) AS unrepresentable`;
 
 // Minute buckets from creation_datetime (the stream's ApproximateCreationDateTime, ISO text).
 const FLOW_SQL = `
@@ -88,6 +95,7 @@ export async function salesPanels(lake: DuckDbLake): Promise<SalesPanels> {
       orders: Number(totals.orders ?? 0),
       revenue: Number(totals.revenue ?? 0),
       events: Number(totals.events ?? 0),
+      unrepresentable: Number(totals.unrepresentable ?? 0),
     },
     perMinute,
     byProduct: await query(namedQuerySql('revenue_by_product')),
