@@ -35,11 +35,14 @@ describe('gadget-cdc CLI', () => {
 
   it.each([
     [['generate', '--rate', '-5'], /--rate .*got "-5"/],
-    [['generate', '--count', '0'], /--count must be a whole number > 0, got "0"/],
+    [['generate', '--count', '0'], /--count is a whole number from 1 to 9007199254740991, got "0"/],
     [['generate', '--mix', 'insert=50,update=10'], /adds up to 60, not 100/],
     [['generate', '--write-mode', 'fast'], /Allowed choices are auto, single, batch/],
     [['up', '--dynamodb-port', '70000'], /port is a whole number from 1 to 65535, got "70000"/],
-    [['pipe', '--batch-size', '20000'], /--batch-size is at most 10000 \(as for a Pipe\), got 20000/],
+    [
+      ['pipe', '--batch-size', '20000'],
+      /--batch-size is a whole number from 1 to 10000 \(as for a Pipe\), got "20000"/,
+    ],
     [['pipe', '--batching-window', '301'], /--batching-window is whole seconds from 0 to 300, got "301"/],
     [
       ['pipe', '--partition-key', 'orderid'],
@@ -117,12 +120,12 @@ describe('gadget-cdc CLI', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
-  it('reports on a data dir: nothing yet, then the stack, checkpoints and the lake', async () => {
+  it('reports on a data dir: none there yet (an error), then the stack, checkpoints and the lake', async () => {
     const data = makeTempDir('cli-status');
     try {
-      expect((await runCli(['status', '--data-dir', `${data.path}/none`])).stdout).toContain(
-        'nothing here yet',
-      );
+      const none = await runCli(['status', '--data-dir', `${data.path}/none`]);
+      expect(none.code).not.toBe(0);
+      expect(none.stderr).toContain(`error: ${data.path}/none does not exist, so it holds no pipeline`);
       await writeLakeOf(`${data.path}/lake`, [
         streamRecord({
           eventName: 'INSERT',

@@ -14,7 +14,7 @@ import { pipelineHealth } from '../src/dashboard/pipeline-health.ts';
 import { salesPanels } from '../src/dashboard/sales-panels.ts';
 import type { StackRecord } from '../src/local/stack-lock.ts';
 import { waitFor } from './helpers/processes.ts';
-import { CLI, collectOutput, spawnTsx } from './helpers/spawn-tsx.ts';
+import { CLI, collectOutput, runCli, spawnTsx } from './helpers/spawn-tsx.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
 const dataDir = makeTempDir('poison');
@@ -111,6 +111,9 @@ describe('values a column cannot hold, written while up runs', () => {
       // 7 inserts + the MODIFY + the INSERT and REMOVE of POISON-GONE.
       expect(stdout).toMatch(/; 10 changes with values a column cannot hold/);
       expect(stdout).toMatch(/Delivery stopped: \d+ rows .*, 0 to the error prefix in 0 objects/);
+
+      const status = await runCli(['status', '--data-dir', dataDir.path]);
+      expect(status.stdout).toMatch(/\n {2}10 change events have a value a column cannot hold/);
 
       const lake = await DuckDbLake.open(join(dataDir.path, 'lake'));
       try {

@@ -43,7 +43,7 @@ describe('gadget-cdc up', () => {
     expect(stderr).toContain('Draining');
     // The live line counts every stage and what each still owes the next.
     expect(stderr).toMatch(
-      /\d+ changes · \d+\/s · \+\d+ ~\d+ -\d+ · captured \d+ \(\d+ behind\) · delivered \d+ \(\d+ behind, freshness [\d.]+ s\) · failed 0 · \d+ files/,
+      /\d+ changes · \d+\/s(?: \(asked [^)]*\))? · \+\d+ ~\d+ -\d+ · captured \d+ \(\d+ behind\) · delivered \d+ \(\d+ behind, freshness [\d.]+ s\) · failed 0 · \d+ files/,
     );
     const summary =
       /Generator stopped \(interrupted\): (\d+) changes.*\n {2}inserts (\d+), updates (\d+), deletes (\d+)/.exec(

@@ -1,3 +1,5 @@
+import { EndpointUnreachableError } from './connection-error.ts';
+
 /** Retry pacing shared by every stage that calls AWS: exponential backoff with full jitter. */
 export interface BackoffPolicy {
   /** First retry waits up to this long. */
@@ -33,7 +35,7 @@ const THROTTLING = new Set([
 /** True for throttling, server-side (5xx) and connection failures; false for request errors the caller must fix. */
 export function isRetryableAwsError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (THROTTLING.has(error.name)) return true;
+  if (THROTTLING.has(error.name) || error instanceof EndpointUnreachableError) return true;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) return true;
   const code = (error as { code?: string }).code;

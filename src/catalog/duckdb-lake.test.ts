@@ -1,10 +1,12 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLakeOf } from '../../test/helpers/lake-of-events.ts';
 import { ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
 import { DuckDbLake } from './duckdb-lake.ts';
+import { InvalidSqlError } from './invalid-sql-error.ts';
+import { LakeObjectError } from './lake-object-error.ts';
 
 const dirs: Array<{ path: string; remove(): void }> = [];
 afterAll(() => {
@@ -92,6 +94,45 @@ describe('DuckDbLake', () => {
       expect(await lake.rows('SELECT count(*) AS n FROM orders_cdc')).toEqual([{ n: 1n }]);
       rmSync(join(lakeDir, 'orders_cdc'), { recursive: true });
       expect(await lake.rows('SELECT count(*) AS n FROM current_orders')).toEqual([{ n: 0n }]);
+    } finally {
+      lake.close();
+    }
+  });
+
+  it('names an object it cannot read, even when DuckDB’s message does not (data pages damaged)', async () => {
+    const records = Array.from({ length: 300 }, (_, i) =>
+      streamRecord({ eventName: 'INSERT', newImage: order(`O${i}`, 1 + (i % 5)), eventID: `o${i}` }),
+    );
+    const lakeDir = await lakeOf(records);
+    const partition = join(lakeDir, 'orders_cdc', 'dt=2025-11-22');
+    const bytes = readFileSync(join(partition, 'part-parquet.parquet'));
+    // The footer (at the end) stays whole, so the file opens; its pages no longer decode.
+    for (let i = 200; i < bytes.length - 2_000; i++) bytes[i] = ((bytes[i] ?? 0) * 7 + 13) & 255;
+    const damaged = join(partition, 'pages-damaged.parquet');
+    writeFileSync(damaged, bytes);
+    const failure = (async () => {
+      const lake = await DuckDbLake.open(lakeDir);
+      try {
+        return await lake.rows('SELECT sum(quantity), max(image_json) FROM orders_cdc');
+      } finally {
+        lake.close();
+      }
+    })();
+    const error = await failure.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LakeObjectError);
+    expect(error).toMatchObject({ path: damaged });
+    // DuckDB read the lake as a whole and named no object ("TProtocolException: Invalid data"): it was found.
+    expect(String((error as Error).cause)).not.toContain('pages-damaged');
+  });
+
+  it('says where a statement it refuses is wrong', async () => {
+    const dir = makeTempDir('bad-sql');
+    dirs.push(dir);
+    const lake = await DuckDbLake.open(dir.path);
+    try {
+      const failure = lake.rows('SELECT orderid\nFROM current_orders WHERE quantiti > 1');
+      await expect(failure).rejects.toThrow(InvalidSqlError);
+      await expect(failure).rejects.toThrow(/"quantiti" not found .* \(line 2, column 27: "quantiti > 1"\)/);
     } finally {
       lake.close();
     }

@@ -1,7 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { PipelineError } from '../errors/pipeline-error.ts';
 import { duckdbColumnsStruct, duckdbType } from './duckdb-columns.ts';
+import { invalidSqlError } from './invalid-sql-error.ts';
+import { LakeObjectError, unreadableObjectIn } from './lake-object-error.ts';
 import { namedQuerySql } from './named-queries.ts';
 import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
 import type { QueryEngine } from './query-engine.ts';
@@ -9,6 +12,9 @@ import { sqlString } from './sql-literal.ts';
 
 /** DuckDB's words for an object listed or matched a moment ago that is no longer there. */
 const OBJECT_VANISHED = /No files found that match|No such file or directory|Cannot open file/;
+
+/** DuckDB's kinds of error for data it cannot read, which may come from a damaged object of the lake. */
+const UNREADABLE_DATA = /^(Invalid|Invalid Input|IO|Serialization|INTERNAL) Error: /;
 
 export interface DuckDbLakeOptions {
   /**
@@ -54,8 +60,13 @@ export class DuckDbLake implements QueryEngine {
       await connection.run('SET lock_configuration = true');
     }
     const lake = new DuckDbLake(instance, connection, lakeDir);
-    await lake.refresh();
-    await connection.run(`CREATE VIEW current_orders AS ${namedQuerySql('current_orders')}`);
+    try {
+      await lake.refresh();
+      await connection.run(`CREATE VIEW current_orders AS ${namedQuerySql('current_orders')}`);
+    } catch (error) {
+      lake.close();
+      throw error;
+    }
     return lake;
   }
 
@@ -67,7 +78,11 @@ export class DuckDbLake implements QueryEngine {
   async refresh(): Promise<void> {
     const source = ordersCdcSource(this.lakeDir);
     if (source === this.source) return;
-    await this.connection.run(`CREATE OR REPLACE VIEW orders_cdc AS ${source}`);
+    try {
+      await this.connection.run(`CREATE OR REPLACE VIEW orders_cdc AS ${source}`);
+    } catch (error) {
+      throw await this.explained(error);
+    }
     this.source = source;
   }
 
@@ -79,17 +94,38 @@ export class DuckDbLake implements QueryEngine {
   /**
    * Runs a statement. Objects are globbed when it runs, so a compaction that replaces them between the glob
    * and the read (or empties a partition) makes it fail: then it looks at the lake again and runs once more.
+   * Fails with a LakeObjectError naming an object that cannot be read, an InvalidSqlError for a statement
+   * DuckDB refuses, or DuckDB's own error for anything else.
    */
   async rows(sql: string): Promise<Record<string, unknown>[]> {
     const run = async () =>
       (await this.connection.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
     try {
-      return await run();
+      try {
+        return await run();
+      } catch (error) {
+        if (!OBJECT_VANISHED.test(String(error))) throw error;
+        await this.refresh();
+        return await run();
+      }
     } catch (error) {
-      if (!OBJECT_VANISHED.test(String(error))) throw error;
-      await this.refresh();
-      return run();
+      throw await this.explained(error, sql);
     }
+  }
+
+  /**
+   * What a failure means to the user: an object of the lake that cannot be read (named by DuckDB, or found by
+   * reading each object alone when DuckDB's message names none), a statement DuckDB refuses, or as it was.
+   */
+  private async explained(error: unknown, sql?: string): Promise<unknown> {
+    if (error instanceof PipelineError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    const unreadable =
+      unreadableObjectIn(message, this.lakeDir) ??
+      (UNREADABLE_DATA.test(message) ? await findUnreadableObject(this.lakeDir) : undefined);
+    if (unreadable)
+      return new LakeObjectError(unreadable.path, unreadable.reason, this.lakeDir, { cause: error });
+    return (sql !== undefined && invalidSqlError(error, sql)) || error;
   }
 
   close(): void {
@@ -107,23 +143,58 @@ function ordersCdcSource(lakeDir: string): string {
   const root = join(lakeDir, 'orders_cdc');
   const names = existsSync(root) ? readdirSync(root, { recursive: true }).map(String) : [];
   const has = (extension: string) => names.some((name) => name.endsWith(extension));
-  const hive = `hive_partitioning = true, hive_types = {${sqlString(ORDERS_CDC_PARTITION.name)}: VARCHAR}`;
   const sources: string[] = [];
-  if (has('.parquet')) {
-    sources.push(
-      `SELECT * FROM read_parquet(${sqlString(`${root}/*/*.parquet`)}, ${hive}, union_by_name = true)`,
-    );
-  }
+  if (has('.parquet')) sources.push(`SELECT * FROM ${readParquet(sqlString(`${root}/*/*.parquet`))}`);
   const jsonGlobs = ['.json', '.json.gz']
     .filter(has)
     .map((extension) => sqlString(`${root}/*/*${extension}`));
-  if (jsonGlobs.length > 0) {
-    sources.push(
-      `SELECT * FROM read_json([${jsonGlobs.join(', ')}], format = 'newline_delimited', ` +
-        `columns = ${duckdbColumnsStruct()}, ${hive})`,
-    );
-  }
+  if (jsonGlobs.length > 0) sources.push(`SELECT * FROM ${readJson(`[${jsonGlobs.join(', ')}]`)}`);
   if (sources.length > 0) return sources.join(' UNION ALL BY NAME ');
   const columns = ORDERS_CDC_COLUMNS.map((c) => `CAST(NULL AS ${duckdbType(c)}) AS ${c.name}`).join(', ');
   return `SELECT ${columns}, CAST(NULL AS VARCHAR) AS ${ORDERS_CDC_PARTITION.name} WHERE false`;
+}
+
+const HIVE = `hive_partitioning = true, hive_types = {${sqlString(ORDERS_CDC_PARTITION.name)}: VARCHAR}`;
+
+/** Parquet objects (`files`: a SQL string or list of them), as the view reads them. */
+function readParquet(files: string): string {
+  return `read_parquet(${files}, ${HIVE}, union_by_name = true)`;
+}
+
+/** JSON-lines objects, gzipped or not, typed by the table's own columns as the Glue table types them. */
+function readJson(files: string): string {
+  return `read_json(${files}, format = 'newline_delimited', columns = ${duckdbColumnsStruct()}, ${HIVE})`;
+}
+
+/**
+ * The first object of the lake that cannot be read on its own, every column of every row, with DuckDB's
+ * reason; on a separate instance, since some read errors leave DuckDB's unusable.
+ */
+async function findUnreadableObject(lakeDir: string): Promise<{ path: string; reason: string } | undefined> {
+  const root = join(lakeDir, 'orders_cdc');
+  const objects = existsSync(root)
+    ? readdirSync(root, { recursive: true })
+        .map(String)
+        .filter((name) => /^[^/]+\/[^/]+\.(parquet|json|json\.gz)$/.test(name))
+        .sort()
+    : [];
+  if (objects.length === 0) return undefined;
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const connection = await instance.connect();
+  try {
+    for (const name of objects) {
+      const path = join(root, name);
+      const read = name.endsWith('.parquet') ? readParquet(sqlString(path)) : readJson(sqlString(path));
+      try {
+        await connection.run(`SELECT max(hash(object)) FROM ${read} AS object`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return unreadableObjectIn(message, lakeDir) ?? { path, reason: message.split('\n')[0] ?? message };
+      }
+    }
+    return undefined;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }

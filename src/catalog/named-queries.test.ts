@@ -3,7 +3,7 @@ import { plainRow, writeLakeOf } from '../../test/helpers/lake-of-events.ts';
 import { ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
 import { DuckDbLake } from './duckdb-lake.ts';
-import { namedQueries, namedQuerySql, namedQuerySummary } from './named-queries.ts';
+import { closestName, isQueryName, namedQueries, namedQuerySql, namedQuerySummary } from './named-queries.ts';
 
 type Order = {
   id: string;
@@ -256,5 +256,21 @@ describe('sales_projection on a known series', () => {
         projected_revenue_next_60_min: 201000,
       },
     ]);
+  });
+});
+
+describe('a name that is not a named query', () => {
+  it('is told with the closest name, or with the list when none is close', () => {
+    expect(closestName('revenue_by_prodct', namedQueries())).toBe('revenue_by_product');
+    expect(closestName('REVENUE', namedQueries())).toBe('revenue_by_product');
+    expect(closestName('preveiw', namedQueries())).toBe('preview');
+    expect(closestName('nosuchquery', namedQueries())).toBeUndefined();
+    expect(() => namedQuerySql('cancelations')).toThrow(/did you mean cancellations\?/);
+    expect(() => namedQuerySql('nosuchquery')).toThrow(/The named queries are cancellations, cdc_event_mix/);
+  });
+
+  it('is a single word; anything else is SQL', () => {
+    expect(isQueryName('revenue_by_product')).toBe(true);
+    expect(isQueryName('SELECT 1')).toBe(false);
   });
 });

@@ -39,7 +39,7 @@ describe('ShardCheckpointStore', () => {
     writeFileSync(join(checkpoints.directory, 'shardId-1.json'), '{"shardId": "shardId-1", "sequenceNum');
     await expect(checkpoints.loadAll()).rejects.toThrow(CorruptCheckpointError);
     await expect(checkpoints.loadAll()).rejects.toThrow(
-      /shardId-1\.json cannot be read .* Delete it to re-read/,
+      /shardId-1\.json cannot be read .* Move it aside \(mv .*shardId-1\.json.damaged'\) .* re-read from its start/,
     );
   });
 });

@@ -20,17 +20,28 @@ export const ShardCheckpointSchema = z.object({
 });
 export type ShardCheckpoint = z.infer<typeof ShardCheckpointSchema>;
 
-/** A checkpoint file that cannot be read: the reader stops rather than guess a position. */
+/**
+ * A checkpoint file that cannot be read, or names a position its stream does not have: the reader stops rather
+ * than guess one. Without the file, that shard is read again from its start (TRIM_HORIZON: the pipe once its
+ * first run is behind it, the delivery unless told LATEST), so what was read before comes again (duplicates,
+ * which the views drop) and nothing is skipped.
+ */
 export class CorruptCheckpointError extends PipelineError {
   constructor(path: string, cause: unknown) {
     super(
       'pipe',
       'CORRUPT_CHECKPOINT',
-      `Checkpoint ${path} cannot be read (${cause instanceof Error ? cause.message : String(cause)}). ` +
-        'Delete it to re-read that shard from its start (downstream sees duplicates, nothing is lost).',
+      `Checkpoint ${path} cannot be read (${oneLine(cause instanceof Error ? cause.message : String(cause))}). ` +
+        `Move it aside (mv '${path}' '${path}.damaged') and start again: that shard is then re-read from its ` +
+        'start (TRIM_HORIZON; pass no --starting-position LATEST that time), so downstream sees duplicates, never a loss.',
       { cause },
     );
   }
+}
+
+/** zod's messages span lines; a checkpoint's problem is told on one. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 /** One JSON file per shard in a directory; every write is atomic and durable. */
@@ -56,7 +67,12 @@ export class ShardCheckpointStore {
 
   async save(checkpoint: Omit<ShardCheckpoint, 'updatedAt'>): Promise<void> {
     const content = JSON.stringify({ ...checkpoint, updatedAt: new Date().toISOString() }, null, 2);
-    await writeFileDurably(join(this.directory, `${fileNameOf(checkpoint.shardId)}.json`), `${content}\n`);
+    await writeFileDurably(this.pathOf(checkpoint.shardId), `${content}\n`);
+  }
+
+  /** The file holding a shard's checkpoint. */
+  pathOf(shardId: string): string {
+    return join(this.directory, `${fileNameOf(shardId)}.json`);
   }
 }
 

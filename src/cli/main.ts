@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { PipelineError } from '../errors/pipeline-error.ts';
 import { backfillCommand } from './commands/backfill-command.ts';
 import { compactCommand } from './commands/compact-command.ts';
 import { dashboardCommand } from './commands/dashboard-command.ts';
@@ -10,6 +9,14 @@ import { pipeCommand } from './commands/pipe-command.ts';
 import { queryCommand } from './commands/query-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { upCommand } from './commands/up-command.ts';
+import { reportFailure, verboseRequested } from './error-report.ts';
+
+// Whatever fails, and wherever (a rejection nobody awaited, an exception in a callback), the command ends with
+// one line saying what went wrong and what to do, exit 1; the stack trace only with --verbose.
+const verbose = verboseRequested();
+const fail = (error: unknown): never => process.exit(reportFailure(error, verbose));
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
 
 const program = new Command('gadget-cdc')
   .description(
@@ -18,6 +25,12 @@ const program = new Command('gadget-cdc')
   )
   .version('0.1.0')
   .showHelpAfterError('(add --help for usage)')
+  .option('--verbose', 'on an error, show its stack trace too (or set GADGET_CDC_VERBOSE=1)')
+  .addHelpText(
+    'after',
+    '\nA command that fails prints one line, `error: …`, saying what went wrong, where and what to do, and exits ' +
+      'non-zero; --verbose (or GADGET_CDC_VERBOSE=1) adds the stack trace.',
+  )
   .addCommand(upCommand())
   .addCommand(localCommand())
   .addCommand(generateCommand())
@@ -38,10 +51,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  // commander has printed its own usage error already.
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof PipelineError) {
-    console.error(`error: ${error.message}`);
-    process.exit(error.code === 'INVALID_OPTION' ? 2 : 1);
-  }
-  throw error;
+  fail(error);
 }

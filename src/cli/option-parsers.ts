@@ -1,51 +1,127 @@
 import { InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { AwsConnectionSchema } from '../aws/aws-connection.ts';
+import { GeneratorConfigSchema, MIN_RATE_PER_SECOND } from '../generator/generator-config.ts';
+import { LocalStackConfigSchema, PortSchema, ResourceNamesSchema } from '../local/local-stack-config.ts';
+import { describeRule, numberBounds } from './schema-rule.ts';
 
-/** commander argument parsers: each rejects bad input with the value and the expected form. */
+/**
+ * commander argument parsers. Each checks its value once, when the command line is parsed (before anything
+ * starts), against the rule the code applies later — the stage's zod schema wherever there is one, so the rule
+ * lives once — and refuses a bad value in one sentence: the option, the rule, the value received.
+ */
 
-export function parsePositiveInt(name: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number <= 0)
-      throw new InvalidArgumentError(`${name} must be a whole number > 0, got ${JSON.stringify(value)}.`);
-    return number;
+/** A refused option value: commander prints `error: option '…' argument '…' is invalid. <message>`, exit 2. */
+export class OptionValueError extends InvalidArgumentError {
+  constructor(message: string) {
+    super(message);
+    this.exitCode = 2;
+  }
+}
+
+/** The text as a number; blank text is not one (`Number('')` would be 0). */
+export function toNumber(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+/**
+ * A parser whose rule is `schema`'s: `convert` turns the text into the schema's input, the schema's output is
+ * the option's value; a refusal states the whole rule as the schema gives it. `note` follows the rule, e.g.
+ * " (as for a Pipe)".
+ */
+export function parseBySchema<T>(
+  name: string,
+  schema: z.ZodType<T>,
+  options: { convert?: (text: string) => unknown; note?: string } = {},
+): (value: string) => T {
+  const { convert = (text: string) => text, note = '' } = options;
+  return (value) => {
+    const result = schema.safeParse(convert(value));
+    if (result.success) return result.data;
+    throw new OptionValueError(`${name} is ${describeRule(schema)}${note}, got ${JSON.stringify(value)}.`);
   };
 }
 
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new InvalidArgumentError(`a port is a whole number from 1 to 65535, got ${JSON.stringify(value)}.`);
-  }
-  return port;
+/**
+ * Whole `unit`s of a schema field kept in smaller ones: `--batching-window 2` (seconds) is 2000 ms, checked
+ * as such by `schema` (`perUnit` = 1000). Returns the whole units.
+ */
+export function parseWholeUnits(
+  name: string,
+  unit: string,
+  schema: z.ZodType<number>,
+  perUnit: number,
+  note = '',
+): (value: string) => number {
+  const bounds = numberBounds(schema);
+  const rule = `whole ${unit} from ${Math.ceil(bounds.min / perUnit)} to ${Math.floor(bounds.max / perUnit)}`;
+  return (value) => {
+    const units = toNumber(value);
+    if (Number.isSafeInteger(units) && schema.safeParse(units * perUnit).success) return units;
+    throw new OptionValueError(`${name} is ${rule}${note}, got ${JSON.stringify(value)}.`);
+  };
 }
 
-/** `--rate`: changes per second > 0, or `max`. */
-export function parseRate(value: string): number | 'max' {
-  if (value === 'max') return 'max';
-  const rate = Number(value);
-  if (!Number.isFinite(rate) || rate <= 0) {
-    throw new InvalidArgumentError(
-      `--rate is changes per second (a number > 0, e.g. 10 or 0.5) or "max", got ${JSON.stringify(value)}.`,
-    );
-  }
-  return rate;
+/** A whole number of `unit` within [min, max], e.g. `--compact-every` in seconds from 0 to 86400. */
+export function parseWholeInRange(name: string, unit: string, min: number, max: number, note = '') {
+  return parseWholeUnits(name, unit, z.number().int().min(min).max(max), 1, note);
 }
+
+/** One of `choices`, refused (exit 2) in commander's words otherwise; use with Option.choices for the help. */
+export function parseChoice<const T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if ((choices as readonly string[]).includes(value)) return value as T;
+    throw new OptionValueError(`Allowed choices are ${choices.join(', ')}.`);
+  };
+}
+
+/** A port to listen on (`--dynamodb-port`, `--dashboard-port`, …). */
+export const parsePort = parseBySchema('a port', PortSchema, { convert: toNumber });
+
+/** `--data-dir`, `--lake-dir`, `--checkpoint-dir`: any folder, but not an empty path (that would be the cwd). */
+export function parseFolder(name: string): (value: string) => string {
+  return parseBySchema(name, LocalStackConfigSchema.shape.dataDir, { note: ' (a folder)' });
+}
+
+/** `--table`: DynamoDB's naming rule, as the stack applies it when it creates the table. */
+export const parseTableName = parseBySchema('--table', ResourceNamesSchema.shape.tableName, {
+  note: " (DynamoDB's rule for table names)",
+});
+
+/** `--stream`: Kinesis' naming rule, as the stack applies it when it creates the stream. */
+export const parseStreamName = parseBySchema('--stream', ResourceNamesSchema.shape.streamName, {
+  note: " (Kinesis' rule for stream names)",
+});
+
+export const parseShards = parseBySchema('--shards', ResourceNamesSchema.shape.shardCount, {
+  convert: toNumber,
+  note: ' (the shards the local twin creates a stream with)',
+});
+
+export const parseRegion = parseBySchema('--region', AwsConnectionSchema.shape.region, {
+  note: ' (an AWS region, e.g. us-east-1)',
+});
+
+/** `--count`/`--orders`: how many changes to write, a safe integer (doubles above 2^53 skip whole numbers). */
+export function parseCount(name: string): (value: string) => number {
+  return parseBySchema(name, GeneratorConfigSchema.shape.count.unwrap(), { convert: toNumber });
+}
+
+export const parseConcurrency = parseBySchema('--concurrency', GeneratorConfigSchema.shape.concurrency, {
+  convert: toNumber,
+  note: ' (batch writes in flight)',
+});
+
+/** `--rate`: changes per second, at least MIN_RATE_PER_SECOND (see there why), or `max`. */
+export const parseRate = parseBySchema('--rate', GeneratorConfigSchema.shape.ratePerSecond, {
+  convert: (text) => (text === 'max' ? 'max' : toNumber(text)),
+  note: ` (changes per second: at least one change every ${1 / MIN_RATE_PER_SECOND} s)`,
+});
 
 /** `--seed`: kept as a number when it is one, so `--seed 42` and `seed: 42` plan the same changes. */
-export function parseSeed(value: string): string | number {
-  const number = Number(value);
-  return value.trim() !== '' && Number.isSafeInteger(number) ? number : value;
-}
-
-/** A whole number of `unit` within [min, max], e.g. `--buffer-interval` in seconds from 0 to 900. */
-export function parseWholeInRange(name: string, unit: string, min: number, max: number, note = '') {
-  return (value: string): number => {
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < min || number > max) {
-      throw new InvalidArgumentError(
-        `${name} is whole ${unit} from ${min} to ${max}${note}, got ${JSON.stringify(value)}.`,
-      );
-    }
-    return number;
-  };
-}
+export const parseSeed = parseBySchema('--seed', GeneratorConfigSchema.shape.seed, {
+  convert: (text) => {
+    const number = Number(text);
+    return text.trim() !== '' && Number.isSafeInteger(number) ? number : text;
+  },
+});

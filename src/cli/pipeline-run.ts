@@ -55,7 +55,8 @@ export async function runLocalPipeline(
   signal: AbortSignal,
   output: PipelineRunOutput,
 ): Promise<PipelineRunResult> {
-  const { stack, resources } = await startStackWithResources(options, output.log);
+  // Ctrl-C while the stack starts stops the start.
+  const { stack, resources } = await startStackWithResources({ ...options, abortSignal: signal }, output.log);
   const pipe = new PipeWorker(
     stack.clients,
     {
@@ -83,7 +84,7 @@ export async function runLocalPipeline(
   const startedAt = new Date().toISOString();
   const statusText = () =>
     progress
-      ? pipelineStatus(formatGeneratorProgress(progress, options.count), {
+      ? pipelineStatus(formatGeneratorProgress(progress, options.count, options.rate), {
           generated: totalWritten(progress.stats),
           pipe: pipe.metrics,
           delivery: delivery.metrics,
@@ -105,6 +106,7 @@ export async function runLocalPipeline(
   const stop = new AbortController();
   const abort = () => stop.abort();
   signal.addEventListener('abort', abort, { once: true });
+  if (signal.aborted) abort(); // an abort before the listener existed is not lost
   let crash: Error | undefined;
   void stack.crashed.then((error) => {
     crash = error;
@@ -152,7 +154,7 @@ export async function runLocalPipeline(
     });
     progress = { stats: generator.stats, elapsedMs: generator.elapsedMs };
     showStatus(true);
-    output.log(formatGeneratorSummary(generator));
+    output.log(formatGeneratorSummary(generator, options.rate));
     if (!options.exitWhenDrained && !stop.signal.aborted && !generator.error) {
       output.log(
         `Wrote all ${options.count} changes; the pipe and the delivery run on. Ctrl-C drains and stops.`,
@@ -187,7 +189,8 @@ export async function runLocalPipeline(
       lake.close();
     }
     const freshnessSummary = freshness.summary();
-    const summary = [formatFreshness(freshnessSummary), formatCheck(check)];
+    const carried = formatCarriedOver(totalWritten(generator.stats), pipe.metrics, delivery.metrics);
+    const summary = [...(carried ? [carried] : []), formatFreshness(freshnessSummary), formatCheck(check)];
     for (const line of summary) output.log(line);
     state = 'stopped';
     publish(summary);
@@ -227,4 +230,19 @@ export function pipelineStatus(
     ` · failed ${counts.failed} · ${delivery.objectsWritten} files` +
     (delivery.lastWriteError ? ` · lake write failing, retrying: ${delivery.lastWriteError}` : '')
   );
+}
+
+/**
+ * Why a resumed run's stage counts differ (each counts what that stage did in this run): the pipe and the
+ * delivery go on from their checkpoints, so they also carry what an earlier run wrote or captured and did not
+ * pass on before it stopped. '' when the counts match.
+ */
+export function formatCarriedOver(generated: number, pipe: PipeMetrics, delivery: DeliveryMetrics): string {
+  const captured = pipe.recordsPut - generated;
+  const delivered = delivery.recordsIn - pipe.recordsPut;
+  const parts = [
+    ...(captured > 0 ? [`the pipe captured ${captured} changes an earlier run wrote`] : []),
+    ...(delivered > 0 ? [`the delivery took ${delivered} records an earlier run put on Kinesis`] : []),
+  ];
+  return parts.length > 0 ? `Carried over from an earlier run: ${parts.join('; ')}.` : '';
 }

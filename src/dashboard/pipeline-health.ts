@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
 import type { FirehoseErrorRecord } from '../delivery/error-record.ts';
 import { LocalDiskStore } from '../lake/local-disk-store.ts';
+import { DamagedStateFileError } from '../local/local-stack-errors.ts';
 import type { ChangeFreshness } from '../observe/change-freshness.ts';
 import { describeRunState, readRunStatus } from '../observe/run-status.ts';
 import { stageCounts } from '../observe/stage-counts.ts';
@@ -87,10 +88,10 @@ export async function pipelineHealth(
       )
     : [];
   if (!live) {
-    const run = dataDir ? readRunStatus(dataDir) : undefined;
+    const run = dataDir ? lastRun(dataDir) : undefined;
     return {
       source: 'data dir',
-      ...(run && { run: { state: describeRunState(run), line: run.line } }),
+      ...(run && { run }),
       stages: [
         { stage: 'delivered', count: lakeEvents.events, behind: null, note: 'change events in the lake' },
         { stage: 'failed', count: null, behind: null, note: `${lake.errorObjects} error objects` },
@@ -161,4 +162,15 @@ async function newestErrors(store: LocalDiskStore, keys: readonly string[]): Pro
     }
   }
   return shown;
+}
+
+/** The last `up` run over the data dir as the page shows it; a damaged report is said to be one, not fatal. */
+function lastRun(dataDir: string): HealthPanel['run'] {
+  try {
+    const run = readRunStatus(dataDir);
+    return run && { state: describeRunState(run), line: run.line };
+  } catch (error) {
+    if (error instanceof DamagedStateFileError) return { state: 'report unreadable', line: error.message };
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_TABLE_NAME } from '../local/local-stack-config.ts';
+import { ResourceNamesSchema } from '../local/local-stack-config.ts';
 import { type ChangeMix, DEFAULT_MIX } from './change-mix.ts';
 
 export const WRITE_MODES = ['auto', 'single', 'batch'] as const;
@@ -8,10 +8,19 @@ export type WriteMode = (typeof WRITE_MODES)[number];
 /** Above this rate `auto` switches from one request per change to BatchWriteItem. */
 export const AUTO_BATCH_ABOVE_RATE = 50;
 
+/**
+ * The slowest pace accepted: one change every 100 s. Below it a run shows nothing on the live line or the
+ * dashboard's per-minute panels for minutes, and a bounded run takes hours per change (`--rate 1e-9` reads like
+ * a typo for 1e9). It also keeps the pacer's wait (1/rate) far under setTimeout's ceiling of 2^31-1 ms (24.8
+ * days), past which Node fires the timer after 1 ms: the pacer would spin without ever writing, so a bounded
+ * run would never end.
+ */
+export const MIN_RATE_PER_SECOND = 0.01;
+
 export const GeneratorConfigSchema = z.object({
-  tableName: z.string().min(3).default(DEFAULT_TABLE_NAME).describe('Orders table to write to'),
+  tableName: ResourceNamesSchema.shape.tableName.describe('Orders table to write to'),
   ratePerSecond: z
-    .union([z.number().positive(), z.literal('max')])
+    .union([z.number().min(MIN_RATE_PER_SECOND), z.literal('max')])
     .default(10)
     .describe('Changes per second on average; "max" writes as fast as DynamoDB accepts'),
   count: z

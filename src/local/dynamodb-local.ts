@@ -6,7 +6,7 @@ import { LOCAL_CREDENTIALS } from '../aws/aws-connection.ts';
 import { findFreePort } from './free-port.ts';
 import { LocalServerStartError } from './local-stack-errors.ts';
 import { waitUntilAnswering } from './server-readiness.ts';
-import { isMessage, startSupervisedProcess } from './supervised-process.ts';
+import { isMessage, type SupervisedProcess, startSupervisedProcess } from './supervised-process.ts';
 
 export interface DynamoDbLocalOptions {
   readonly host: string;
@@ -16,6 +16,8 @@ export interface DynamoDbLocalOptions {
   readonly dbPath: string;
   readonly logFile: string;
   readonly startTimeoutMs: number;
+  /** Abandons the start: the server is stopped and the start fails at once. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunningServer {
@@ -43,7 +45,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     } catch (error) {
       const portTaken =
         error instanceof LocalServerStartError && /BindException|Address already in use/.test(error.message);
-      if (options.port !== undefined || !portTaken || attempt >= BIND_ATTEMPTS_ON_FREE_PORT) throw error;
+      const last = options.port !== undefined || attempt >= BIND_ATTEMPTS_ON_FREE_PORT;
+      if (last || !portTaken || options.signal?.aborted) throw error;
     }
   }
 }
@@ -57,6 +60,20 @@ async function startOnPort(options: DynamoDbLocalOptions, port: number): Promise
     [String(port), options.dbPath, options.logFile],
     env,
   );
+  const abandon = () => void keeper.stop();
+  options.signal?.addEventListener('abort', abandon, { once: true });
+  try {
+    return await answerOn(options, port, keeper);
+  } finally {
+    options.signal?.removeEventListener('abort', abandon);
+  }
+}
+
+async function answerOn(
+  options: DynamoDbLocalOptions,
+  port: number,
+  keeper: SupervisedProcess,
+): Promise<RunningServer> {
   let javaOutput = '';
   const javaPid = await keeper
     .waitForMessage((m) => (isMessage(m, 'spawned') ? Number(m.javaPid) : undefined), options.startTimeoutMs)

@@ -5,7 +5,7 @@ import { LOCAL_CREDENTIALS } from '../aws/aws-connection.ts';
 import type { RunningServer } from './dynamodb-local.ts';
 import { LocalServerStartError } from './local-stack-errors.ts';
 import { waitUntilAnswering } from './server-readiness.ts';
-import { isMessage, startSupervisedProcess } from './supervised-process.ts';
+import { isMessage, type SupervisedProcess, startSupervisedProcess } from './supervised-process.ts';
 
 export interface KinesisLocalOptions {
   readonly host: string;
@@ -13,6 +13,8 @@ export interface KinesisLocalOptions {
   /** Absolute folder for kinesalite's LevelDB store. */
   readonly storePath: string;
   readonly startTimeoutMs: number;
+  /** Abandons the start: the server is stopped and the start fails at once. */
+  readonly signal?: AbortSignal;
 }
 
 /** Starts kinesalite in its own process and resolves once it answers ListStreams. */
@@ -23,6 +25,16 @@ export async function startKinesisLocal(options: KinesisLocalOptions): Promise<R
     new URL('./kinesis-server-process.ts', import.meta.url),
     [options.host, String(options.port ?? 0), options.storePath],
   );
+  const abandon = () => void server.stop();
+  options.signal?.addEventListener('abort', abandon, { once: true });
+  try {
+    return await answerOn(options, server);
+  } finally {
+    options.signal?.removeEventListener('abort', abandon);
+  }
+}
+
+async function answerOn(options: KinesisLocalOptions, server: SupervisedProcess): Promise<RunningServer> {
   const fail = async (reason: string): Promise<never> => {
     await server.stop();
     throw new LocalServerStartError('The Kinesis server (kinesalite)', reason, server.recentOutput());

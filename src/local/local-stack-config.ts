@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
-const port = z.number().int().min(1).max(65_535);
+/** A TCP port to listen on. */
+export const PortSchema = z.number().int().min(1).max(65_535);
 
 export const DEFAULT_DATA_DIR = '.gadget-cdc';
 export const DEFAULT_TABLE_NAME = 'OrdersRawTable';
@@ -16,8 +17,8 @@ export const LocalStackConfigSchema = z.object({
     .transform((dir) => resolve(dir))
     .describe('Folder holding everything the local twin keeps: dynamodb/, kinesis/, lake/, checkpoints/'),
   host: z.string().default('127.0.0.1').describe('Interface the servers bind to (loopback by default)'),
-  dynamodbPort: port.optional().describe('DynamoDB Local port; a free one when omitted'),
-  kinesisPort: port.optional().describe('Kinesis server port; a free one when omitted'),
+  dynamodbPort: PortSchema.optional().describe('DynamoDB Local port; a free one when omitted'),
+  kinesisPort: PortSchema.optional().describe('Kinesis server port; a free one when omitted'),
   startTimeoutMs: z
     .number()
     .int()
@@ -27,7 +28,11 @@ export const LocalStackConfigSchema = z.object({
 });
 export type LocalStackConfig = z.infer<typeof LocalStackConfigSchema>;
 
-/** The AWS resources the pipeline writes to and reads from. */
+/**
+ * The AWS resources the pipeline writes to and reads from, named by AWS's own rules: a DynamoDB table name is
+ * 3-255 characters of [a-zA-Z0-9_.-], a Kinesis stream name 1-128 of the same. The shard count is ours: the
+ * local twin creates at most 100.
+ */
 export const ResourceNamesSchema = z.object({
   tableName: z
     .string()

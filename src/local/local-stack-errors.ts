@@ -33,13 +33,61 @@ export class LocalServerStartError extends PipelineError {
   }
 }
 
-/** Another process already runs a local stack from the same data directory. */
+/**
+ * Another process already runs a local stack from the same data directory. With `recordFile`, it only may:
+ * the file names a live process that cannot be told from a later one reusing its id, so the message names
+ * the file and `fix`.
+ */
 export class DataDirInUseError extends PipelineError {
-  constructor(dataDir: string, pid: number, detail: string) {
+  constructor(
+    dataDir: string,
+    pid: number,
+    detail: string,
+    doubt?: { readonly recordFile: string; readonly fix: string },
+  ) {
     super(
       'local',
       'DATA_DIR_IN_USE',
-      `The data directory ${dataDir} is in use by process ${pid} (${detail}). Stop that process (Ctrl-C) or pass another --data-dir.`,
+      doubt
+        ? `The data directory ${dataDir} may be in use by process ${pid} (${detail}): ${doubt.recordFile} names it, ` +
+            `but whether process ${pid} is still the one that wrote it cannot be told. ${doubt.fix}`
+        : `The data directory ${dataDir} is in use by process ${pid} (${detail}). Stop that process (Ctrl-C) or pass another --data-dir.`,
+    );
+  }
+}
+
+/** A folder given as a data dir (or a folder in it) cannot be used: it is a file, lies under one, or cannot be created or written. */
+export class DataDirUnusableError extends PipelineError {
+  constructor(folder: string, problem: string, fix: string) {
+    super('local', 'DATA_DIR_UNUSABLE', `Cannot use the folder ${folder}: ${problem}. ${fix}`);
+  }
+}
+
+/** A read-only command was pointed at a folder that holds no pipeline's state. */
+export class NoPipelineDataError extends PipelineError {
+  constructor(folder: string, problem: string) {
+    super(
+      'local',
+      'NO_PIPELINE_DATA',
+      `${folder} ${problem}. Run \`gadget-cdc up\` (npm start) first, or pass the --data-dir it used.`,
+    );
+  }
+}
+
+/** A state file in the data dir (a checkpoint, the stack record, the run status) cannot be read. */
+export class DamagedStateFileError extends PipelineError {
+  constructor(path: string, problem: string, fix: string) {
+    super('local', 'DAMAGED_STATE_FILE', `${path} cannot be read (${problem}). ${fix}`);
+  }
+}
+
+/** Ctrl-C (or SIGTERM) came while the local stack was starting: whatever had started is stopped again. */
+export class StartInterruptedError extends PipelineError {
+  constructor() {
+    super(
+      'local',
+      'START_INTERRUPTED',
+      'Interrupted while the local stack was starting: every server it had started is stopped, nothing was written.',
     );
   }
 }

@@ -12,7 +12,7 @@ import {
   type ResourceNames,
   ResourceNamesSchema,
 } from './local-stack-config.ts';
-import { LocalServerCrashedError } from './local-stack-errors.ts';
+import { LocalServerCrashedError, StartInterruptedError } from './local-stack-errors.ts';
 import { lockDataDir } from './stack-lock.ts';
 
 /** The local twin's servers, running. */
@@ -34,11 +34,16 @@ export interface LocalStack {
 /**
  * Starts DynamoDB Local and the Kinesis server over `<dataDir>/dynamodb` and `<dataDir>/kinesis`, waits until
  * both answer, and publishes their endpoints in `<dataDir>/local-stack.json`. Java is checked first, so a
- * missing or old Java fails before anything starts. On any failure, whatever did start is stopped again.
+ * missing or old Java fails before anything starts. On any failure, whatever did start is stopped again; so
+ * it is when `signal` aborts (Ctrl-C while starting), which then fails with StartInterruptedError.
  */
-export async function startLocalStack(input: Partial<LocalStackConfig> = {}): Promise<LocalStack> {
+export async function startLocalStack(
+  input: Partial<LocalStackConfig> = {},
+  signal?: AbortSignal,
+): Promise<LocalStack> {
   const config = LocalStackConfigSchema.parse(input);
   const java = checkJavaRuntime();
+  if (signal?.aborted) throw new StartInterruptedError();
   const lock = await lockDataDir(config.dataDir);
   const started: RunningServer[] = [];
   const stopAll = async () => {
@@ -54,15 +59,18 @@ export async function startLocalStack(input: Partial<LocalStackConfig> = {}): Pr
         dbPath: join(config.dataDir, 'dynamodb'),
         logFile: dynamoDbLogFile(config.dataDir),
         startTimeoutMs: config.startTimeoutMs,
+        signal,
       }),
       startKinesisLocal({
         host: config.host,
         port: config.kinesisPort,
         storePath: join(config.dataDir, 'kinesis'),
         startTimeoutMs: config.startTimeoutMs,
+        signal,
       }),
     ]);
     for (const result of [dynamodb, kinesis]) if (result.status === 'fulfilled') started.push(result.value);
+    if (signal?.aborted) throw new StartInterruptedError();
     if (dynamodb.status === 'rejected') throw dynamodb.reason;
     if (kinesis.status === 'rejected') throw kinesis.reason;
 

@@ -18,6 +18,17 @@ const row = (orderid: string, cdc_event_type: string, updated_at: string) =>
   new TextEncoder().encode(`${JSON.stringify({ orderid, cdc_event_type, updated_at, quantity: 1 })}\n`);
 
 describe('ChangeFreshness', () => {
+  it('counts a change whose row landed before its write was confirmed (a batch confirms after its retries)', () => {
+    const freshness = new ChangeFreshness();
+    freshness.landed([row('A', 'INSERT', 't1'), row('Z', 'INSERT', 't0')], 1_000);
+    freshness.wrote({ kind: 'insert', order: order('A', 't1') }, 1_050);
+    expect(freshness.summary()).toMatchObject({ measured: 1, pending: 0, maxMs: 0 });
+    // A row that never meets its write is forgotten after a minute; a write after that waits as usual.
+    freshness.landed([], 61_001);
+    freshness.wrote({ kind: 'insert', order: order('Z', 't0') }, 61_002);
+    expect(freshness.summary()).toMatchObject({ measured: 1, pending: 1 });
+  });
+
   it('times each change from its write to the object holding its row; duplicates and rows of other runs count nothing', () => {
     const freshness = new ChangeFreshness();
     const a1 = order('A', 't1');

@@ -11,6 +11,9 @@ export interface FreshnessSummary {
   readonly maxMs: number | undefined;
 }
 
+/** How long a row that landed before its write was confirmed waits for that confirmation. */
+const LANDED_FIRST_KEPT_MS = 60_000;
+
 /**
  * Times each order change from the moment DynamoDB confirmed it to the moment the object holding its
  * `orders_cdc` row became durable in the lake — from then on every query of `current_orders` sees it, since
@@ -22,6 +25,12 @@ export class ChangeFreshness {
   private readonly written = new Map<string, number[]>();
   private readonly latencies = new LatencyHistogram();
   private pendingCount = 0;
+  /**
+   * Rows that landed before their write's confirmation reached us (a batch write confirms when its last retry
+   * is through, while the stream already carried its first items): when landed, by change key, for a minute.
+   * Without them such a change would count as "not seen in the lake" although it is there.
+   */
+  private readonly landedFirst = new Map<string, number>();
 
   wrote(change: OrderChange, atMs = Date.now()): void {
     const key =
@@ -32,6 +41,12 @@ export class ChangeFreshness {
             change.kind === 'insert' ? 'INSERT' : 'MODIFY',
             change.order.updated_at,
           );
+    const landedAt = this.landedFirst.get(key);
+    if (landedAt !== undefined) {
+      this.landedFirst.delete(key);
+      this.latencies.add(Math.max(0, landedAt - atMs));
+      return;
+    }
     const times = this.written.get(key);
     if (times) times.push(atMs);
     else this.written.set(key, [atMs]);
@@ -46,10 +61,18 @@ export class ChangeFreshness {
       const key = changeRowKey(String(row.orderid), String(row.cdc_event_type), String(row.updated_at));
       const times = this.written.get(key);
       const writtenAt = times?.shift();
-      if (writtenAt === undefined) continue;
+      if (writtenAt === undefined) {
+        if (!this.landedFirst.has(key)) this.landedFirst.set(key, atMs);
+        continue;
+      }
       if (times?.length === 0) this.written.delete(key);
       this.latencies.add(atMs - writtenAt);
       this.pendingCount--;
+    }
+    // Rows of other runs and duplicate deliveries never match a write: forget them after a while.
+    for (const [key, landedAt] of this.landedFirst) {
+      if (landedAt >= atMs - LANDED_FIRST_KEPT_MS) break;
+      this.landedFirst.delete(key);
     }
   }
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DamagedStateFileError } from '../local/local-stack-errors.ts';
 import { isAlive } from '../local/stack-lock.ts';
 
 /** What `gadget-cdc up` publishes in `<data-dir>/up-status.json` for `gadget-cdc status`, while and after it runs. */
@@ -16,6 +17,11 @@ export interface RunStatus {
 
 const FILE = 'up-status.json';
 
+/** Where `up` publishes its status in a data dir. */
+export function runStatusFile(dataDir: string): string {
+  return join(dataDir, FILE);
+}
+
 /** Replaces the status file whole (a temp file renamed over it), so a reader never sees half of one. */
 export function writeRunStatus(dataDir: string, status: RunStatus): void {
   const path = join(dataDir, FILE);
@@ -23,10 +29,38 @@ export function writeRunStatus(dataDir: string, status: RunStatus): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** The last `up` run's status over this data dir, if there was one. */
+/** The last `up` run's status over this data dir, if there was one; a DamagedStateFileError if it is damaged. */
 export function readRunStatus(dataDir: string): RunStatus | undefined {
   const path = join(dataDir, FILE);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as RunStatus) : undefined;
+  if (!existsSync(path)) return undefined;
+  let status: unknown;
+  try {
+    status = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw damaged(path, error instanceof SyntaxError ? `not JSON: ${error.message}` : String(error));
+  }
+  if (!isRunStatus(status)) throw damaged(path, 'JSON, but not a run report');
+  return status;
+}
+
+/** The file is only a report: deleting it loses nothing else. */
+function damaged(path: string, problem: string): DamagedStateFileError {
+  return new DamagedStateFileError(
+    path,
+    problem,
+    `It is only the last \`up\` run's report, safe to delete (\`rm ${path}\`); the next \`up\` writes it again.`,
+  );
+}
+
+function isRunStatus(value: unknown): value is RunStatus {
+  const status = value as Partial<RunStatus> | null;
+  return (
+    typeof status === 'object' &&
+    status !== null &&
+    ['running', 'draining', 'stopped'].includes(String(status.state)) &&
+    typeof status.line === 'string' &&
+    typeof status.pid === 'number'
+  );
 }
 
 /** How the run stands, in words: running (and how fresh the numbers are), stopped cleanly, or killed. */

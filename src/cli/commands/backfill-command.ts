@@ -2,7 +2,9 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { backfill, backfillCheckpointFile } from '../../delivery/backfill.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { preflightDataDir, resolveExistingDataDir } from '../../local/data-dir-preflight.ts';
 import { DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
+import { parseFolder, parseTableName } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
 import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
@@ -16,14 +18,18 @@ export function backfillCommand(): Command {
         'started (DynamoDB Streams keep only 24 hours). Resumable: an interrupted run continues where it stopped; a ' +
         'finished one is not repeated (delete <data-dir>/checkpoints/backfill-<table>.json to run it again).',
     )
-    .option('--table <name>', 'orders table', DEFAULT_TABLE_NAME)
-    .option('--lake-dir <dir>', 'the lake folder (default: <data-dir>/lake)');
+    .option('--table <name>', 'orders table', parseTableName, DEFAULT_TABLE_NAME)
+    .option('--lake-dir <dir>', 'the lake folder (default: <data-dir>/lake)', parseFolder('--lake-dir'));
   addDataDirOption(command);
   return command.action(async (options: { table: string; dataDir: string; lakeDir?: string }) => {
-    const dataDir = resolve(options.dataDir);
+    const dataDir = await resolveExistingDataDir(options.dataDir);
     const clients = await connectToClients({ target: 'local', dataDir });
     const line = new StatusLine();
     try {
+      await preflightDataDir(dataDir, {
+        checkpointDirs: [],
+        folders: options.lakeDir ? [options.lakeDir] : [],
+      });
       const lake = new LocalDiskStore(resolve(options.lakeDir ?? join(dataDir, 'lake')));
       const result = await backfill(clients.dynamodb, options.table, lake, {
         checkpointFile: backfillCheckpointFile(dataDir, options.table),

@@ -1,7 +1,7 @@
-import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { compactLake } from '../../lake/compact.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { existingLake } from '../lake-location.ts';
 import { addDataDirOption } from '../shared-options.ts';
 
 export function compactCommand(): Command {
@@ -15,7 +15,7 @@ export function compactCommand(): Command {
     .option('--lake-dir <dir>', 'the lake folder (default: <data-dir>/lake)');
   addDataDirOption(command);
   return command.action(async (options: { dataDir: string; lakeDir?: string }) => {
-    const lake = new LocalDiskStore(resolve(options.lakeDir ?? join(options.dataDir, 'lake')));
+    const lake = new LocalDiskStore((await existingLake(options)).lakeDir);
     const results = await compactLake(lake);
     if (results.length === 0)
       console.log(`Nothing to compact in ${lake.root}: no partition has two small files.`);

@@ -1,16 +1,23 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import type { DeliveryConfigInput } from '../../delivery/delivery-config.ts';
+import { type DeliveryConfigInput, DeliveryConfigSchema } from '../../delivery/delivery-config.ts';
 import { type DeliveryMetrics, DeliveryWorker, type WrittenObject } from '../../delivery/delivery-worker.ts';
 import { quietTransform } from '../../delivery/quiet-transform.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { checkDeliveryCheckpoints } from '../../local/checkpoint-positions.ts';
+import { preflightDataDir } from '../../local/data-dir-preflight.ts';
 import { DEFAULT_STREAM_NAME } from '../../local/local-stack-config.ts';
 import { handler } from '../../transform/handler.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { parseWholeInRange } from '../option-parsers.ts';
+import { parseChoice, parseFolder, parseStreamName, parseWholeUnits } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
 import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
+
+const STARTING_POSITIONS = ['TRIM_HORIZON', 'LATEST'] as const;
+const FORMATS = ['PARQUET', 'JSON'] as const;
+const COMPRESSIONS = ['UNCOMPRESSED', 'GZIP'] as const;
+const destinationBuffer = DeliveryConfigSchema.shape.destinationBuffer.unwrap();
 
 interface DeliverOptions {
   stream: string;
@@ -32,23 +39,30 @@ export function deliverCommand(): Command {
         'under <lake>/errors/processing-failed/YYYY/MM/DD/HH/. Checkpoints each shard under <data-dir>/checkpoints/delivery ' +
         'once its rows are written: a restart, even after a crash, loses nothing.',
     )
-    .option('--stream <name>', 'Kinesis stream (the source)', DEFAULT_STREAM_NAME)
-    .option('--lake-dir <dir>', 'the lake folder (default: <data-dir>/lake)')
+    .option('--stream <name>', 'Kinesis stream (the source)', parseStreamName, DEFAULT_STREAM_NAME)
+    .option('--lake-dir <dir>', 'the lake folder (default: <data-dir>/lake)', parseFolder('--lake-dir'))
     .addOption(
       new Option('--starting-position <position>', 'where a first start begins reading')
-        .choices(['TRIM_HORIZON', 'LATEST'])
+        .choices(STARTING_POSITIONS)
+        .argParser(parseChoice(STARTING_POSITIONS))
         .default('TRIM_HORIZON'),
     )
     .option(
       '--buffer-size <MiB>',
       'write an object once a partition holds this much, 1-128',
-      parseWholeInRange('--buffer-size', 'MiB', 1, 128, ' (as for Firehose)'),
+      parseWholeUnits(
+        '--buffer-size',
+        'MiB',
+        destinationBuffer.shape.sizeBytes,
+        1024 * 1024,
+        ' (as for Firehose)',
+      ),
       5,
     )
     .option(
       '--buffer-interval <seconds>',
       'or once its oldest row waited this long, 0-900',
-      parseWholeInRange('--buffer-interval', 'seconds', 0, 900),
+      parseWholeUnits('--buffer-interval', 'seconds', destinationBuffer.shape.intervalMs, 1000),
       1,
     )
     .addOption(
@@ -56,19 +70,26 @@ export function deliverCommand(): Command {
         '--format <format>',
         'data objects: Parquet (Snappy, as Firehose converts) or the JSON lines',
       )
-        .choices(['PARQUET', 'JSON'])
+        .choices(FORMATS)
+        .argParser(parseChoice(FORMATS))
         .default('PARQUET'),
     )
     .addOption(
       new Option('--compression <kind>', 'compression of JSON-lines objects (Parquet is always Snappy)')
-        .choices(['UNCOMPRESSED', 'GZIP'])
+        .choices(COMPRESSIONS)
+        .argParser(parseChoice(COMPRESSIONS))
         .default('UNCOMPRESSED'),
     );
   addDataDirOption(command);
   return command.action(async (options: DeliverOptions) => {
     const clients = await connectToClients({ ...options, target: 'local' });
     try {
-      const worker = localDelivery(clients, resolve(options.dataDir), options.stream, {
+      const dataDir = await preflightDataDir(options.dataDir, {
+        checkpointDirs: [deliveryCheckpointDir(resolve(options.dataDir))],
+        folders: options.lakeDir ? [options.lakeDir] : [],
+      });
+      await checkDeliveryCheckpoints(clients.kinesis, deliveryCheckpointDir(dataDir), options.stream);
+      const worker = localDelivery(clients, dataDir, options.stream, {
         startingPosition: options.startingPosition,
         destinationBuffer: {
           sizeBytes: options.bufferSize * 1024 * 1024,
@@ -117,10 +138,15 @@ export function localDelivery(
     clients,
     lake,
     transform,
-    { kinesisStreamName: streamName, checkpointDir: join(dataDir, 'checkpoints', 'delivery'), ...rest },
+    { kinesisStreamName: streamName, checkpointDir: deliveryCheckpointDir(dataDir), ...rest },
     onObjectWritten,
   );
   return Object.assign(worker, { lake });
+}
+
+/** Where the local delivery keeps its checkpoints: `<this>/<delivery stream>/shards/<shardId>.json`. */
+export function deliveryCheckpointDir(dataDir: string): string {
+  return join(dataDir, 'checkpoints', 'delivery');
 }
 
 export function formatDeliveryStatus(metrics: DeliveryMetrics): string {

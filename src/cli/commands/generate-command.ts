@@ -7,6 +7,7 @@ import { type GeneratorRun, generateOrders } from '../../generator/generate-orde
 import { DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
 import { formatGeneratorProgress, formatGeneratorSummary } from '../generator-report.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
+import { OptionValueError } from '../option-parsers.ts';
 import {
   addDataDirOption,
   addGeneratorOptions,
@@ -43,7 +44,11 @@ export function generateCommand(): Command {
     .addOption(
       new Option('--target <target>', 'where the table lives').choices(['local', 'aws']).default('local'),
     )
-    .option('--endpoint <url>', 'DynamoDB endpoint URL (overrides --target)')
+    .option(
+      '--endpoint <url>',
+      'DynamoDB endpoint URL, e.g. http://127.0.0.1:8000 (overrides --target)',
+      parseEndpointUrl,
+    )
     .option('--region <region>', 'AWS region (default: $AWS_REGION or us-east-1)')
     .option(
       '--profile <name>',
@@ -102,4 +107,15 @@ async function runGeneratorWithDisplay(
     line.done();
     interrupt.dispose();
   }
+}
+
+/** `--endpoint`: an http(s) URL with a host, as the SDK takes it. */
+function parseEndpointUrl(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.hostname === '') {
+    throw new OptionValueError(
+      `--endpoint is an http(s) URL with a host and usually a port, e.g. http://127.0.0.1:8000, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
 }

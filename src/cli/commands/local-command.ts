@@ -1,12 +1,16 @@
 import { Command } from 'commander';
+import { checkDeliveryCheckpoints } from '../../local/checkpoint-positions.ts';
+import { preflightDataDir } from '../../local/data-dir-preflight.ts';
 import {
   ensurePipelineResources,
   type LocalStack,
   type PipelineResources,
   startLocalStack,
 } from '../../local/local-stack.ts';
+import { StartInterruptedError } from '../../local/local-stack-errors.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { addStackOptions, type StackOptions } from '../shared-options.ts';
+import { deliveryCheckpointDir } from './deliver-command.ts';
 
 export function localCommand(): Command {
   const command = new Command('local')
@@ -18,41 +22,59 @@ export function localCommand(): Command {
     );
   addStackOptions(command);
   return command.action(async (options: StackOptions) => {
+    await preflightDataDir(options.dataDir, { startsStack: true });
     const interrupt = abortOnInterrupt();
-    const { stack } = await startStackWithResources(options);
     try {
-      console.log('Local stack running. Ctrl-C stops it.');
-      const stopped = new Promise<undefined>((resolve) => {
-        if (interrupt.signal.aborted) resolve(undefined);
-        interrupt.signal.addEventListener('abort', () => resolve(undefined), { once: true });
-      });
-      const crash = await Promise.race([stopped, stack.crashed]);
-      if (crash) throw crash;
+      const { stack } = await startStackWithResources({ ...options, abortSignal: interrupt.signal });
+      try {
+        console.log('Local stack running. Ctrl-C stops it.');
+        const stopped = new Promise<undefined>((resolve) => {
+          if (interrupt.signal.aborted) resolve(undefined);
+          interrupt.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+        });
+        const crash = await Promise.race([stopped, stack.crashed]);
+        if (crash) throw crash;
+      } finally {
+        await stack.stop();
+        console.log('Local stack stopped.');
+      }
     } finally {
-      await stack.stop();
       interrupt.dispose();
-      console.log('Local stack stopped.');
     }
   });
 }
 
-/** Starts the stack, creates the table and stream, and prints where everything is. */
+/**
+ * Starts the stack, creates the table and stream, checks that the delivery's checkpoints name positions of the
+ * stream (before anything writes), and prints where everything is. `options.abortSignal` abandons all that.
+ */
 export async function startStackWithResources(
   options: StackOptions,
   log: (line: string) => void = console.log,
 ): Promise<{ stack: LocalStack; resources: PipelineResources }> {
   const started = performance.now();
-  const stack = await startLocalStack({
-    dataDir: options.dataDir,
-    dynamodbPort: options.dynamodbPort,
-    kinesisPort: options.kinesisPort,
-  });
+  const signal = options.abortSignal;
+  const stack = await startLocalStack(
+    { dataDir: options.dataDir, dynamodbPort: options.dynamodbPort, kinesisPort: options.kinesisPort },
+    signal,
+  );
   try {
-    const resources = await ensurePipelineResources(stack.clients, {
-      tableName: options.table,
-      streamName: options.stream,
-      shardCount: options.shards,
-    });
+    const resources = await unlessAborted(
+      ensurePipelineResources(stack.clients, {
+        tableName: options.table,
+        streamName: options.stream,
+        shardCount: options.shards,
+      }),
+      signal,
+    );
+    await unlessAborted(
+      checkDeliveryCheckpoints(
+        stack.clients.kinesis,
+        deliveryCheckpointDir(stack.dataDir),
+        resources.stream.streamName,
+      ),
+      signal,
+    );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     log(`Local stack up in ${seconds} s (data dir ${stack.dataDir}, Java ${stack.java.version})`);
     log(
@@ -66,4 +88,15 @@ export async function startStackWithResources(
     await stack.stop();
     throw error;
   }
+}
+
+/** `work`, or StartInterruptedError as soon as `signal` aborts (the caller then stops the stack under it). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new StartInterruptedError());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new StartInterruptedError());
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }

@@ -1,17 +1,31 @@
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { preflightDataDir } from '../../local/data-dir-preflight.ts';
 import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
 import { ORDER_KEY_PATH, partitionKeyReader } from '../../pipe/partition-key.ts';
-import type { PipeConfigInput } from '../../pipe/pipe-config.ts';
+import { type PipeConfigInput, PipeConfigSchema } from '../../pipe/pipe-config.ts';
 import type { PipeMetrics } from '../../pipe/pipe-metrics.ts';
 import { PipeWorker } from '../../pipe/pipe-worker.ts';
 import type { PipeEvent } from '../../pipe/shard-reader.ts';
 import { tableStreamArn } from '../../pipe/table-stream.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { parsePositiveInt, parseWholeInRange } from '../option-parsers.ts';
+import {
+  OptionValueError,
+  parseBySchema,
+  parseChoice,
+  parseFolder,
+  parseRegion,
+  parseStreamName,
+  parseTableName,
+  parseWholeUnits,
+  toNumber,
+} from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
 import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
+
+const TARGETS = ['local', 'aws'] as const;
+const STARTING_POSITIONS = ['TRIM_HORIZON', 'LATEST'] as const;
 
 interface PipeOptions {
   table: string;
@@ -34,25 +48,34 @@ export function pipeCommand(): Command {
         'stream as EventBridge Pipes does, keyed by the order so its changes stay in order. Checkpoints each shard under ' +
         '<data-dir>/checkpoints/pipe: a restart, even after a crash, resumes without losing a change. Runs until Ctrl-C.',
     )
-    .option('--table <name>', 'orders table (its stream is the source)', DEFAULT_TABLE_NAME)
-    .option('--stream <name>', 'Kinesis stream (the target)', DEFAULT_STREAM_NAME)
-    .addOption(new Option('--target <target>', 'where both live').choices(['local', 'aws']).default('local'))
-    .option('--region <region>', 'AWS region (default: $AWS_REGION or us-east-1)')
+    .option('--table <name>', 'orders table (its stream is the source)', parseTableName, DEFAULT_TABLE_NAME)
+    .option('--stream <name>', 'Kinesis stream (the target)', parseStreamName, DEFAULT_STREAM_NAME)
+    .addOption(
+      new Option('--target <target>', 'where both live')
+        .choices(TARGETS)
+        .argParser(parseChoice(TARGETS))
+        .default('local'),
+    )
+    .option('--region <region>', 'AWS region (default: $AWS_REGION or us-east-1)', parseRegion)
     .addOption(
       new Option('--starting-position <position>', 'where a first start begins reading')
-        .choices(['TRIM_HORIZON', 'LATEST'])
+        .choices(STARTING_POSITIONS)
+        .argParser(parseChoice(STARTING_POSITIONS))
         .default('TRIM_HORIZON'),
     )
     .option(
       '--batch-size <n>',
       'records per delivery, 1-10000 (PutRecords calls hold at most 500)',
-      parseBatchSize,
+      parseBySchema('--batch-size', PipeConfigSchema.shape.batchSize, {
+        convert: toNumber,
+        note: ' (as for a Pipe)',
+      }),
       100,
     )
     .option(
       '--batching-window <seconds>',
       'gather records this long before a smaller delivery, 0-300',
-      parseWholeInRange('--batching-window', 'seconds', 0, 300),
+      parseWholeUnits('--batching-window', 'seconds', PipeConfigSchema.shape.batchingWindowMs, 1000),
       0,
     )
     .option(
@@ -61,15 +84,21 @@ export function pipeCommand(): Command {
       parsePartitionKey,
       ORDER_KEY_PATH,
     )
-    .option('--checkpoint-dir <dir>', 'where checkpoints live (default: <data-dir>/checkpoints/pipe)');
+    .option(
+      '--checkpoint-dir <dir>',
+      'where checkpoints live (default: <data-dir>/checkpoints/pipe)',
+      parseFolder('--checkpoint-dir'),
+    );
   addDataDirOption(command);
   return command.action(async (options: PipeOptions) => {
     const clients = await connectToClients(options);
     try {
+      const checkpointDir = resolve(options.checkpointDir ?? join(options.dataDir, 'checkpoints', 'pipe'));
+      await preflightDataDir(options.dataDir, { checkpointDirs: [checkpointDir], folders: [checkpointDir] });
       const config: PipeConfigInput = {
         streamArn: await tableStreamArn(clients.dynamodb, options.table),
         kinesisStreamName: options.stream,
-        checkpointDir: resolve(options.checkpointDir ?? join(options.dataDir, 'checkpoints', 'pipe')),
+        checkpointDir,
         startingPosition: options.startingPosition,
         batchSize: options.batchSize,
         batchingWindowMs: options.batchingWindow * 1000,
@@ -127,18 +156,11 @@ export function printPipeEvent(event: PipeEvent): void {
   process.stderr.write(`\n[pipe ${event.level}] ${event.message}\n`);
 }
 
-function parseBatchSize(value: string): number {
-  const size = parsePositiveInt('--batch-size')(value);
-  if (size > 10_000)
-    throw new InvalidArgumentError(`--batch-size is at most 10000 (as for a Pipe), got ${value}.`);
-  return size;
-}
-
 function parsePartitionKey(value: string): string {
   try {
     partitionKeyReader(value);
   } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
+    throw new OptionValueError((error as Error).message);
   }
   return value;
 }

@@ -1,13 +1,13 @@
-import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_STACK_NAME } from '../../aws/deployed-names.ts';
 import { namesFromStack } from '../../aws/stack-outputs.ts';
 import { connectAthenaClient } from '../../catalog/athena-client.ts';
 import { AthenaEngine } from '../../catalog/athena-engine.ts';
 import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
-import { namedQueries, namedQuerySql, namedQuerySummary } from '../../catalog/named-queries.ts';
+import { isQueryName, namedQueries, namedQuerySql, namedQuerySummary } from '../../catalog/named-queries.ts';
 import type { QueryEngine } from '../../catalog/query-engine.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
+import { existingLake } from '../lake-location.ts';
 import { formatCsv, formatTable, plainValue } from '../result-table.ts';
 import { addDataDirOption } from '../shared-options.ts';
 
@@ -74,7 +74,8 @@ export function queryCommand(): Command {
       for (const name of namedQueries()) console.log(`${name.padEnd(20)} ${namedQuerySummary(name)}`);
       return;
     }
-    const sql = namedQueries().includes(query) ? namedQuerySql(query) : query;
+    // A single word is a query's name (a misspelt one is told so, with the closest name); anything else is SQL.
+    const sql = isQueryName(query) ? namedQuerySql(query.trim()) : query;
     // Ctrl-C during an Athena query stops it (StopQueryExecution) rather than leaving it running and billed.
     const interrupt = options.target === 'aws' ? abortOnInterrupt() : undefined;
     try {
@@ -96,8 +97,7 @@ export function queryCommand(): Command {
 }
 
 async function openEngine(options: QueryOptions, signal: AbortSignal | undefined): Promise<QueryEngine> {
-  if (options.target === 'local')
-    return DuckDbLake.open(resolve(options.lakeDir ?? join(options.dataDir, 'lake')));
+  if (options.target === 'local') return DuckDbLake.open((await existingLake(options)).lakeDir);
   // Region and credentials are checked first (with their own advice), then the names come from the stack.
   const client = await connectAthenaClient({ region: options.region, profile: options.profile });
   try {

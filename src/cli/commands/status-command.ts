@@ -1,11 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
 import { ShardCheckpointStore } from '../../checkpoint/shard-checkpoints.ts';
+import type { PipelineError } from '../../errors/pipeline-error.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { resolveExistingDataDir } from '../../local/data-dir-preflight.ts';
+import { DamagedStateFileError } from '../../local/local-stack-errors.ts';
 import { findRunningStack } from '../../local/stack-lock.ts';
-import { runStatusLines } from '../../observe/run-status.ts';
+import { runStatusFile, runStatusLines } from '../../observe/run-status.ts';
 import { plainValue } from '../result-table.ts';
 import { addDataDirOption } from '../shared-options.ts';
 
@@ -21,27 +24,50 @@ export function statusCommand(): Command {
     );
   addDataDirOption(command);
   return command.action(async (options: { dataDir: string }) => {
-    console.log((await statusReport(resolve(options.dataDir))).join('\n'));
+    const report = await statusReport(await resolveExistingDataDir(options.dataDir));
+    console.log(report.lines.join('\n'));
+    // The rest of the report is shown; the first part that could not be read ends the command with its error.
+    if (report.problems[0]) throw report.problems[0];
   });
 }
 
-export async function statusReport(dataDir: string): Promise<string[]> {
+export interface StatusReport {
+  readonly lines: string[];
+  /** Parts of the data dir that could not be read; the report says so where they would be. */
+  readonly problems: PipelineError[];
+}
+
+export async function statusReport(dataDir: string): Promise<StatusReport> {
   const lines = [`Data dir ${dataDir}`];
-  if (!existsSync(dataDir)) return [...lines, '  nothing here yet: run `npm start` (gadget-cdc up) first'];
+  const problems: PipelineError[] = [];
   const stack = await findRunningStack(dataDir);
   lines.push(
     stack
       ? `  local stack: running (pid ${stack.pid}) — DynamoDB Local ${stack.dynamodbEndpoint}, Kinesis ${stack.kinesisEndpoint}`
       : '  local stack: stopped',
   );
-  lines.push(...runStatusLines(dataDir));
-  for (const stage of ['pipe', 'delivery'] as const) lines.push(...(await checkpointLines(dataDir, stage)));
+  try {
+    lines.push(...runStatusLines(dataDir));
+  } catch (error) {
+    if (!(error instanceof DamagedStateFileError)) throw error;
+    lines.push(`  up: the last run's report ${runStatusFile(dataDir)} cannot be read (see the error below)`);
+    problems.push(error);
+  }
+  for (const stage of ['pipe', 'delivery'] as const)
+    lines.push(...(await checkpointLines(dataDir, stage, stack !== undefined)));
   lines.push(...(await lakeLines(join(dataDir, 'lake'))));
-  return lines;
+  return { lines, problems };
 }
 
-/** Every `shards/` folder under `<data-dir>/checkpoints/<stage>/`, one line per shard. */
-async function checkpointLines(dataDir: string, stage: 'pipe' | 'delivery'): Promise<string[]> {
+/**
+ * Every `shards/` folder under `<data-dir>/checkpoints/<stage>/`, one line per shard. A shard's in-flight mark
+ * is a batch on its way while the stack runs, and what a crash left (to be replayed) once it does not.
+ */
+async function checkpointLines(
+  dataDir: string,
+  stage: 'pipe' | 'delivery',
+  running: boolean,
+): Promise<string[]> {
   const root = join(dataDir, 'checkpoints', stage);
   if (!existsSync(root)) return [`  ${stage}: no checkpoints yet`];
   const lines: string[] = [];
@@ -50,9 +76,11 @@ async function checkpointLines(dataDir: string, stage: 'pipe' | 'delivery'): Pro
     if (!existsSync(shards)) continue;
     for (const checkpoint of (await new ShardCheckpointStore(shards).loadAll()).values()) {
       const state = checkpoint.finished ? 'finished' : (checkpoint.sequenceNumber ?? 'nothing yet');
-      const replay = checkpoint.inFlightThrough
-        ? ` (a crash left records up to ${checkpoint.inFlightThrough} in flight)`
-        : '';
+      const replay = !checkpoint.inFlightThrough
+        ? ''
+        : running
+          ? ` (a batch up to ${checkpoint.inFlightThrough} on its way)`
+          : ` (a crash left records up to ${checkpoint.inFlightThrough} in flight: the next run sends them again)`;
       lines.push(`  ${stage} ${source} ${checkpoint.shardId}: ${state}, at ${checkpoint.updatedAt}${replay}`);
     }
   }
@@ -68,7 +96,8 @@ async function lakeLines(lakeDir: string): Promise<string[]> {
       `SELECT count(*) AS rows, count(DISTINCT event_id) AS events, max(updated_at) AS newest,
         count(DISTINCT CASE WHEN cdc_event_type = 'INSERT' THEN event_id END) AS inserts,
         count(DISTINCT CASE WHEN cdc_event_type = 'MODIFY' THEN event_id END) AS modifies,
-        count(DISTINCT CASE WHEN cdc_event_type = 'REMOVE' THEN event_id END) AS removes
+        count(DISTINCT CASE WHEN cdc_event_type = 'REMOVE' THEN event_id END) AS removes,
+        count(DISTINCT CASE WHEN unrepresentable IS NOT NULL THEN event_id END) AS unrepresentable
       FROM orders_cdc`,
     );
     const [current] = await lake.rows('SELECT count(*) AS orders FROM current_orders');
@@ -82,6 +111,12 @@ async function lakeLines(lakeDir: string): Promise<string[]> {
       `  lake ${lakeDir}: ${objects.length} objects, ${(bytes / 1024 / 1024).toFixed(2)} MiB; ${n(events?.events)} change events ` +
         `(${n(events?.inserts)} INSERT, ${n(events?.modifies)} MODIFY, ${n(events?.removes)} REMOVE), ` +
         `${n(events?.rows) - n(events?.events)} duplicate deliveries; ${n(current?.orders)} orders in current_orders; ${freshness}`,
+      ...(n(events?.unrepresentable) > 0
+        ? [
+            `  ${n(events?.unrepresentable)} change events have a value a column cannot hold (NULL there and named in ` +
+              '`unrepresentable`, exact in image_json)',
+          ]
+        : []),
     ];
   } finally {
     lake.close();

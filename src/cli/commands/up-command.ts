@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import { holds } from '../../catalog/current-orders-check.ts';
 import { InvalidOptionError } from '../../errors/pipeline-error.ts';
+import { preflightDataDir } from '../../local/data-dir-preflight.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { parsePort, parsePositiveInt, parseWholeInRange } from '../option-parsers.ts';
+import { parseCount, parsePort, parseWholeInRange } from '../option-parsers.ts';
 import { type PipelineRunOptions, runLocalPipeline } from '../pipeline-run.ts';
 import { addGeneratorOptions, addStackOptions } from '../shared-options.ts';
 import { StatusLine } from '../status-line.ts';
@@ -25,7 +26,7 @@ export function upCommand(): Command {
   command
     .addOption(
       new Option('--orders <n>', 'the same as --count: stop generating after this many order changes')
-        .argParser(parsePositiveInt('--orders'))
+        .argParser(parseCount('--orders'))
         .conflicts('count'),
     )
     .option(
@@ -62,9 +63,16 @@ export function upCommand(): Command {
           '--exit-when-drained ends a bounded run: add --orders <n> (how many order changes to write).',
         );
       }
+      // Before anything starts or writes: a data dir that cannot work fails here, in one line.
+      await preflightDataDir(options.dataDir, { startsStack: true });
       const line = new StatusLine();
+      let stackUp = false; // the run's first line says the stack is up
       const interrupt = abortOnInterrupt(() =>
-        process.stderr.write('\nDraining: finishing the writes in flight, then the pipe and the delivery…\n'),
+        process.stderr.write(
+          stackUp
+            ? '\nDraining: finishing the writes in flight, then the pipe and the delivery…\n'
+            : '\nStopping the servers that are starting…\n',
+        ),
       );
       try {
         const result = await runLocalPipeline(
@@ -77,6 +85,7 @@ export function upCommand(): Command {
           interrupt.signal,
           {
             log: (text) => {
+              stackUp = true;
               line.done();
               console.log(text);
             },
