@@ -7,6 +7,8 @@ import { generateCommand } from './commands/generate-command.ts';
 import { localCommand } from './commands/local-command.ts';
 import { pipeCommand } from './commands/pipe-command.ts';
 import { queryCommand } from './commands/query-command.ts';
+import { redriveCommand } from './commands/redrive-command.ts';
+import { replayCommand } from './commands/replay-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { upCommand } from './commands/up-command.ts';
 import { reportFailure, verboseRequested } from './error-report.ts';
@@ -39,6 +41,8 @@ const program = new Command('gadget-cdc')
   .addCommand(compactCommand())
   .addCommand(queryCommand())
   .addCommand(backfillCommand())
+  .addCommand(replayCommand())
+  .addCommand(redriveCommand())
   .addCommand(statusCommand())
   .addCommand(dashboardCommand());
 

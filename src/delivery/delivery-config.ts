@@ -10,8 +10,12 @@ export const DeliveryConfigSchema = z.object({
   /** Grows with each configuration change on AWS; part of every object name. */
   version: z.number().int().min(1).default(1),
   kinesisStreamName: z.string().min(1),
-  /** Where a first start begins reading (Firehose itself starts at LATEST when created). */
-  startingPosition: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
+  /**
+   * Where a first start begins reading (Firehose itself starts at LATEST when created). AT_TIMESTAMP (with
+   * `startingTimestampMs`) is for replays: every shard without a checkpoint starts there, on any start.
+   */
+  startingPosition: z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']).default('TRIM_HORIZON'),
+  startingTimestampMs: z.number().int().min(0).optional(),
   /** Checkpoints go to `<checkpointDir>/<delivery stream>/shards/<shardId>.json`. */
   checkpointDir: z.string().min(1),
   processorBuffer: z

@@ -163,7 +163,12 @@ export class DeliveryWorker {
       const checkpoint = saved.get(shardId);
       this.progress.set(shardId, new ShardProgress(checkpoint?.sequenceNumber));
       this.saved.set(shardId, checkpoint?.sequenceNumber);
-      return this.readShard(shardId, checkpoint, firstRun ? config.startingPosition : 'TRIM_HORIZON');
+      const atTimestamp = config.startingPosition === 'AT_TIMESTAMP';
+      return this.readShard(
+        shardId,
+        checkpoint,
+        firstRun || atTimestamp ? config.startingPosition : 'TRIM_HORIZON',
+      );
     });
     const pumping = this.pump();
     try {
@@ -224,7 +229,12 @@ export class DeliveryWorker {
               ShardId: shardId,
               ...(lastRead
                 ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: lastRead }
-                : { ShardIteratorType: startAt as 'LATEST' }),
+                : startAt === 'AT_TIMESTAMP'
+                  ? {
+                      ShardIteratorType: 'AT_TIMESTAMP',
+                      Timestamp: new Date(config.startingTimestampMs ?? 0),
+                    }
+                  : { ShardIteratorType: startAt as 'LATEST' | 'TRIM_HORIZON' }),
             }),
           )
         ).ShardIterator;
@@ -430,7 +440,7 @@ export class DeliveryWorker {
         return result;
       } catch (error) {
         this.metrics.writeRetries++;
-        this.metrics.lastWriteError = error instanceof Error ? error.message : String(error);
+        this.metrics.lastWriteError = (error instanceof Error ? error.message : String(error)).split('\n')[0];
         const stopping = this.stopController.signal.aborted;
         if (stopping && failures >= STOPPING_ATTEMPTS) {
           this.metrics.unwrittenAtStop += rows.length;

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { formatCheck, holds } from '../../catalog/current-orders-check.ts';
+import { quietTransform } from '../../delivery/quiet-transform.ts';
+import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { handler } from '../../transform/handler.ts';
+import { checkSession, withLocalStack } from '../../twin/local-session.ts';
+import { redriveErrors } from '../../twin/redrive.ts';
+import { abortOnInterrupt } from '../interrupt.ts';
+import { addStackOptions, type StackOptions } from '../shared-options.ts';
+import { StatusLine } from '../status-line.ts';
+
+const BAR_WIDTH = 20;
+
+export function redriveCommand(): Command {
+  const command = new Command('redrive')
+    .summary('send the records under errors/ back through the current transform, after a fix')
+    .description(
+      'Reads each object under <data-dir>/lake/errors/: records the transform failed go through the transform as it ' +
+        'is now, rows the Parquet conversion rejected through the conversion again. What lands is written to the ' +
+        'lake first, then its error object is rewritten with only the records that still fail (or removed). One ' +
+        'object at a time, so a redrive cut short (Ctrl-C) goes on where it stopped when run again. Uses the stack ' +
+        'running from --data-dir, or starts one for the while, and ends with the central invariant check (exit 1 on ' +
+        'a mismatch).',
+    );
+  addStackOptions(command);
+  return command.action(async (options: StackOptions) => {
+    const interrupt = abortOnInterrupt(() => process.stderr.write('\nStopping after this error object…\n'));
+    try {
+      await withLocalStack({ ...options, abortSignal: interrupt.signal }, console.log, async (session) => {
+        const lakeDir = join(session.dataDir, 'lake');
+        const line = new StatusLine();
+        const result = await redriveErrors({
+          lake: new LocalDiskStore(lakeDir),
+          transform: quietTransform(handler, () => undefined),
+          signal: interrupt.signal,
+          onProgress: (p) => {
+            const filled = Math.round((p.done / p.total) * BAR_WIDTH);
+            line.update(
+              `redrive [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${p.done}/${p.total} error objects · ` +
+                `last ${p.key}: ${p.landed} landed, ${p.stillFailing} still failing`,
+              p.done === p.total,
+            );
+          },
+        });
+        line.done();
+        console.log(
+          result.objects === 0 && result.landed + result.stillFailing === 0
+            ? `Nothing to redrive: no error objects under ${join(lakeDir, 'errors')}.`
+            : `Redrive: ${result.objects} error objects, ${result.landed} records landed in the lake ` +
+                `(${result.written.length} objects), ${result.stillFailing} still failing (left under errors/).`,
+        );
+        if (interrupt.signal.aborted) {
+          console.log('The redrive was cut short: run it again to go on.');
+          process.exitCode = 1;
+          return;
+        }
+        const check = await checkSession(session, lakeDir);
+        console.log(formatCheck(check));
+        if (!holds(check) || result.stillFailing > 0) process.exitCode = 1;
+      });
+    } finally {
+      interrupt.dispose();
+    }
+  });
+}
