@@ -2,59 +2,30 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { plannedFirehoseRecords } from '../bench/planned-records.ts';
-import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { ensureKinesisStream } from '../src/aws/kinesis-stream.ts';
 import type { DeliveryConfigInput } from '../src/delivery/delivery-config.ts';
 import { DeliveryWorker } from '../src/delivery/delivery-worker.ts';
 import { compactLake } from '../src/lake/compact.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
-import type { RunningServer } from '../src/local/dynamodb-local.ts';
-import { startKinesisLocal } from '../src/local/kinesis-local.ts';
 import type { FirehoseTransformationEvent } from '../src/transform/firehose-event.ts';
 import { handler } from '../src/transform/handler.ts';
+import { kinesaliteSuite } from './helpers/kinesalite-suite.ts';
 import { keysOf } from './helpers/object-keys.ts';
 import { waitFor } from './helpers/processes.ts';
 import { collectOutput, spawnTsx } from './helpers/spawn-tsx.ts';
-import { makeTempDir } from './helpers/temp-dir.ts';
 
-const dir = makeTempDir('delivery');
+const suite = kinesaliteSuite('delivery');
+const { dir, putOnKinesis } = suite;
 const fixture = fileURLToPath(new URL('./fixtures/deliver-to-folder.ts', import.meta.url));
-let kinesalite: RunningServer;
-let clients: ReturnType<typeof createAwsClients>;
-beforeAll(async () => {
-  kinesalite = await startKinesisLocal({
-    host: '127.0.0.1',
-    port: undefined,
-    storePath: join(dir.path, 'kinesis'),
-    startTimeoutMs: 30_000,
-  });
-  clients = createAwsClients({ endpoint: kinesalite.endpoint });
-  vi.spyOn(console, 'log').mockImplementation(() => undefined); // the transform logs a line per invocation
-});
-afterAll(async () => {
-  clients?.destroy();
-  await kinesalite?.stop();
-  dir.remove();
-  vi.restoreAllMocks();
-});
-
-async function putOnKinesis(streamName: string, payloads: readonly Uint8Array[]) {
-  for (let i = 0; i < payloads.length; i += 500) {
-    const Records = payloads.slice(i, i + 500).map((Data, j) => ({ Data, PartitionKey: `key-${i + j}` }));
-    const answer = await clients.kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records }));
-    expect(answer.FailedRecordCount ?? 0).toBe(0);
-  }
-}
 
 async function scenario(name: string, count: number, config: Partial<DeliveryConfigInput> = {}) {
-  await ensureKinesisStream(clients.kinesis, name, 2);
+  await ensureKinesisStream(suite.clients.kinesis, name, 2);
   const records = plannedFirehoseRecords(count, name).map((r) => Buffer.from(r.data, 'base64'));
   const lake = new LocalDiskStore(join(dir.path, `lake-${name}`));
-  const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, handler, {
+  const worker = new DeliveryWorker({ kinesis: suite.clients.kinesis }, lake, handler, {
     kinesisStreamName: name,
     checkpointDir: join(dir.path, `checkpoints-${name}`),
     pollIntervalMs: 20,
@@ -168,7 +139,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     expect(await waitFor(() => s.worker.metrics.ok === 200, 30_000)).toBe(true);
     await s.worker.stop();
     await putOnKinesis('resume', s.records.slice(200));
-    const again = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
+    const again = new DeliveryWorker({ kinesis: suite.clients.kinesis }, s.lake, handler, {
       kinesisStreamName: 'resume',
       checkpointDir: join(dir.path, 'checkpoints-resume'),
       pollIntervalMs: 20,
@@ -189,7 +160,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     const s = await scenario('sigkill', 3_000);
     await putOnKinesis('sigkill', s.records);
     const checkpointDir = join(dir.path, 'checkpoints-sigkill');
-    const child = spawnTsx(fixture, [kinesalite.endpoint, 'sigkill', s.root, checkpointDir]);
+    const child = spawnTsx(fixture, [suite.kinesalite.endpoint, 'sigkill', s.root, checkpointDir]);
     const output = collectOutput(child);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     expect(await waitFor(async () => (await keysOf(s.lake)).length >= 5, 30_000), output.text().stderr).toBe(
@@ -200,7 +171,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     const rowsBefore = (await linesUnder(s.root, await keysOf(s.lake))).length;
     expect(rowsBefore).toBeLessThan(3_000); // killed mid-run
 
-    const again = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
+    const again = new DeliveryWorker({ kinesis: suite.clients.kinesis }, s.lake, handler, {
       kinesisStreamName: 'sigkill',
       checkpointDir,
       pollIntervalMs: 20,
@@ -285,7 +256,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     const s = await scenario(name, 1_500);
     await putOnKinesis(name, s.records);
     const checkpointDir = join(dir.path, `checkpoints-${name}`);
-    const child = spawnTsx(fixture, [kinesalite.endpoint, name, s.root, checkpointDir, crashPoint]);
+    const child = spawnTsx(fixture, [suite.kinesalite.endpoint, name, s.root, checkpointDir, crashPoint]);
     const output = collectOutput(child);
     const signal = await new Promise((resolve) => child.once('exit', (_code, killed) => resolve(killed)));
     expect(signal, output.text().stderr).toBe('SIGKILL');
@@ -294,7 +265,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
       expect((await linesUnder(s.root, await keysOf(s.lake))).length).toBeLessThan(1_500);
     }
 
-    const again = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
+    const again = new DeliveryWorker({ kinesis: suite.clients.kinesis }, s.lake, handler, {
       kinesisStreamName: name,
       checkpointDir,
       pollIntervalMs: 20,
@@ -326,12 +297,12 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
 
   it('calls the transform with about the processor buffer’s size hint of records', async () => {
     const sizes: number[] = [];
-    await ensureKinesisStream(clients.kinesis, 'processor', 1);
+    await ensureKinesisStream(suite.clients.kinesis, 'processor', 1);
     const records = plannedFirehoseRecords(400, 'processor').map((r) => Buffer.from(r.data, 'base64'));
     await putOnKinesis('processor', records);
     const lake = new LocalDiskStore(join(dir.path, 'lake-processor'));
     const worker = new DeliveryWorker(
-      { kinesis: clients.kinesis },
+      { kinesis: suite.clients.kinesis },
       lake,
       async (event) => {
         sizes.push(event.records.reduce((sum, r) => sum + Buffer.byteLength(r.data, 'base64'), 0));
@@ -377,7 +348,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
       });
       return { records };
     };
-    const worker = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, buggyTransform, {
+    const worker = new DeliveryWorker({ kinesis: suite.clients.kinesis }, s.lake, buggyTransform, {
       kinesisStreamName: 'conversion',
       checkpointDir: join(dir.path, 'checkpoints-conversion'),
       pollIntervalMs: 20,
@@ -420,7 +391,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     db.closeSync();
     expect(row?.ids).toBe(BigInt(200 - poisoned));
     // Every record is in the lake or under errors/: the checkpoints passed them all.
-    const again = new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
+    const again = new DeliveryWorker({ kinesis: suite.clients.kinesis }, s.lake, handler, {
       kinesisStreamName: 'conversion',
       checkpointDir: join(dir.path, 'checkpoints-conversion'),
       pollIntervalMs: 20,
@@ -446,7 +417,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     expect(s.worker.metrics.unwrittenAtStop).toBe(300);
     const checkpoints = join(dir.path, 'checkpoints-blocked');
     const again = () =>
-      new DeliveryWorker({ kinesis: clients.kinesis }, s.lake, handler, {
+      new DeliveryWorker({ kinesis: suite.clients.kinesis }, s.lake, handler, {
         kinesisStreamName: 'blocked',
         checkpointDir: checkpoints,
         pollIntervalMs: 20,

@@ -1,50 +1,22 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { plannedFirehoseRecords } from '../bench/planned-records.ts';
-import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { ensureKinesisStream } from '../src/aws/kinesis-stream.ts';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
 import { deliveryCheckpointDir, localDelivery } from '../src/cli/commands/deliver-command.ts';
 import { DeliveryWorker } from '../src/delivery/delivery-worker.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
-import type { RunningServer } from '../src/local/dynamodb-local.ts';
-import { startKinesisLocal } from '../src/local/kinesis-local.ts';
 import type { FirehoseTransformationEvent } from '../src/transform/firehose-event.ts';
 import { handler } from '../src/transform/handler.ts';
 import { redriveErrors } from '../src/twin/redrive.ts';
 import { ReplayConflictError, replayStream } from '../src/twin/replay.ts';
+import { kinesaliteSuite } from './helpers/kinesalite-suite.ts';
 import { keysOf } from './helpers/object-keys.ts';
 import { waitFor } from './helpers/processes.ts';
-import { makeTempDir } from './helpers/temp-dir.ts';
 
-const dir = makeTempDir('replay-redrive');
-let kinesalite: RunningServer;
-let clients: ReturnType<typeof createAwsClients>;
-beforeAll(async () => {
-  kinesalite = await startKinesisLocal({
-    host: '127.0.0.1',
-    port: undefined,
-    storePath: join(dir.path, 'kinesis'),
-    startTimeoutMs: 30_000,
-  });
-  clients = createAwsClients({ endpoint: kinesalite.endpoint });
-  vi.spyOn(console, 'log').mockImplementation(() => undefined); // the transform logs a line per invocation
-});
-afterAll(async () => {
-  clients?.destroy();
-  await kinesalite?.stop();
-  dir.remove();
-  vi.restoreAllMocks();
-});
-
-async function putOnKinesis(streamName: string, payloads: readonly Uint8Array[]) {
-  for (let i = 0; i < payloads.length; i += 500) {
-    const Records = payloads.slice(i, i + 500).map((Data, j) => ({ Data, PartitionKey: `key-${i + j}` }));
-    await clients.kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records }));
-  }
-}
+const suite = kinesaliteSuite('replay-redrive');
+const { dir, putOnKinesis } = suite;
 
 async function eventIds(lakeDir: string): Promise<Set<string>> {
   if (!existsSync(join(lakeDir, 'orders_cdc'))) return new Set();
@@ -64,7 +36,7 @@ function planned(count: number, seed: string) {
 }
 
 async function deliverAll(dataDir: string, stream: string, count: number) {
-  const worker = localDelivery(clients, dataDir, stream, {});
+  const worker = localDelivery(suite.clients, dataDir, stream, {});
   void worker.start();
   expect(await waitFor(() => worker.metrics.rowsWritten === count, 30_000)).toBe(true);
   await worker.stop();
@@ -74,7 +46,7 @@ describe('replay: the lake rebuilt from the Kinesis stream', () => {
   it('brings back the rows of a lost object, from TRIM_HORIZON or a time; resumable; a different --from is refused', async () => {
     const dataDir = join(dir.path, 'replay');
     const lakeDir = join(dataDir, 'lake');
-    await ensureKinesisStream(clients.kinesis, 'replay', 2);
+    await ensureKinesisStream(suite.clients.kinesis, 'replay', 2);
     const first = planned(400, 'replay-1');
     await putOnKinesis('replay', first.records);
     await deliverAll(dataDir, 'replay', 400);
@@ -85,7 +57,7 @@ describe('replay: the lake rebuilt from the Kinesis stream', () => {
 
     // Cut short at once: it keeps its checkpoints, and a replay from elsewhere is refused while it is pending.
     const cut = await replayStream({
-      clients,
+      clients: suite.clients,
       dataDir,
       streamName: 'replay',
       from: { position: 'TRIM_HORIZON' },
@@ -94,7 +66,7 @@ describe('replay: the lake rebuilt from the Kinesis stream', () => {
     expect(cut.completed).toBe(false);
     await expect(
       replayStream({
-        clients,
+        clients: suite.clients,
         dataDir,
         streamName: 'replay',
         from: { timestampMs: 0 },
@@ -103,7 +75,7 @@ describe('replay: the lake rebuilt from the Kinesis stream', () => {
     ).rejects.toThrow(ReplayConflictError);
 
     const replay = await replayStream({
-      clients,
+      clients: suite.clients,
       dataDir,
       streamName: 'replay',
       from: { position: 'TRIM_HORIZON' },
@@ -121,7 +93,7 @@ describe('replay: the lake rebuilt from the Kinesis stream', () => {
     const second = planned(100, 'replay-2');
     await putOnKinesis('replay', second.records);
     const later = await replayStream({
-      clients,
+      clients: suite.clients,
       dataDir,
       streamName: 'replay',
       from: { timestampMs: since },
@@ -137,7 +109,7 @@ describe('redrive: the records under errors/ back through the transform', () => 
   it('lands what the fixed transform takes, leaves what still fails, and goes on after being cut short', async () => {
     const dataDir = join(dir.path, 'redrive');
     const lakeDir = join(dataDir, 'lake');
-    await ensureKinesisStream(clients.kinesis, 'redrive', 2);
+    await ensureKinesisStream(suite.clients.kinesis, 'redrive', 2);
     const { records, ids } = planned(300, 'redrive');
     await putOnKinesis('redrive', records);
     // A transform bug: the records of some events fail, whatever batch they come in.
@@ -154,7 +126,7 @@ describe('redrive: the records under errors/ back through the transform', () => 
       };
     };
     const lake = new LocalDiskStore(lakeDir);
-    const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, buggy, {
+    const worker = new DeliveryWorker({ kinesis: suite.clients.kinesis }, lake, buggy, {
       kinesisStreamName: 'redrive',
       checkpointDir: join(dataDir, 'checkpoints', 'delivery'),
       pollIntervalMs: 20,

@@ -1,15 +1,19 @@
-/**
- * One line of Firehose's error output (AWS_CONTRACTS.md, Firehose): a record the transform failed, or every
- * record of an invocation that failed after its retries, with its original bytes (base64) so nothing is lost.
- * Times are epoch milliseconds, numbers in the JSON.
- */
-export interface FirehoseErrorRecord {
+/** What every error record of Firehose's carries. Times are epoch milliseconds, numbers in the JSON. */
+interface ErrorRecordFields {
   readonly attemptsMade: number;
   readonly arrivalTimestamp: number;
   readonly errorCode: string;
   readonly errorMessage: string;
   readonly attemptEndingTimestamp: number;
+  /** Base64 of the bytes that failed, so nothing is lost. */
   readonly rawData: string;
+}
+
+/**
+ * One line of Firehose's error output (AWS_CONTRACTS.md, Firehose): a record the transform failed, or every
+ * record of an invocation that failed after its retries, with its original bytes.
+ */
+export interface FirehoseErrorRecord extends ErrorRecordFields {
   readonly lambdaArn: string;
 }
 
@@ -42,20 +46,10 @@ export function errorRecordLine(record: FirehoseErrorRecord): string {
  * row the conversion could not deserialize, as it came from the transform (base64), with the Kinesis record it
  * came from and the Glue table it was converted against. Firehose spells these two codes with capitals.
  */
-export interface FormatConversionErrorRecord {
-  readonly attemptsMade: number;
-  readonly arrivalTimestamp: number;
-  readonly errorCode: string;
-  readonly errorMessage: string;
-  readonly attemptEndingTimestamp: number;
-  readonly rawData: string;
+export interface FormatConversionErrorRecord extends ErrorRecordFields {
   readonly sequenceNumber: string;
   readonly subSequenceNumber: number;
-  readonly dataCatalogTable: {
-    readonly databaseName: string;
-    readonly tableName: string;
-    readonly region: string;
-  };
+  readonly dataCatalogTable: { readonly databaseName: string; readonly tableName: string; readonly region: string };
 }
 
 export function formatConversionErrorLine(record: FormatConversionErrorRecord): string {
