@@ -87,7 +87,7 @@ describe('resolveExistingDataDir', () => {
     for (const [dir, message] of cases) {
       expect(() => resolveExistingDataDir(dir)).toThrow(NoPipelineDataError);
       expect(() => resolveExistingDataDir(dir)).toThrow(message);
-      expect(() => resolveExistingDataDir(dir)).toThrow('Run `gadget-cdc up` (npm start) first');
+      expect(() => resolveExistingDataDir(dir)).toThrow('run `gadget-cdc up` (npm start) first');
     }
   });
 });

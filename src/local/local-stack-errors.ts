@@ -69,7 +69,8 @@ export class NoPipelineDataError extends PipelineError {
     super(
       'local',
       'NO_PIPELINE_DATA',
-      `${folder} ${problem}. Run \`gadget-cdc up\` (npm start) first, or pass the --data-dir it used.`,
+      `${folder} ${problem}. Pass the --data-dir \`gadget-cdc up\` used, or run \`gadget-cdc up\` (npm start) first ` +
+        '(the default data dir, ./.gadget-cdc, is relative to the folder you run in).',
     );
   }
 }
