@@ -49,7 +49,11 @@ export function errorRecordLine(record: FirehoseErrorRecord): string {
 export interface FormatConversionErrorRecord extends ErrorRecordFields {
   readonly sequenceNumber: string;
   readonly subSequenceNumber: number;
-  readonly dataCatalogTable: { readonly databaseName: string; readonly tableName: string; readonly region: string };
+  readonly dataCatalogTable: {
+    readonly databaseName: string;
+    readonly tableName: string;
+    readonly region: string;
+  };
 }
 
 export function formatConversionErrorLine(record: FormatConversionErrorRecord): string {
