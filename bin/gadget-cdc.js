@@ -2,6 +2,5 @@
 // The published entry point: registers tsx so the TypeScript sources run as they are, then hands over to the CLI.
 import { register } from 'tsx/esm/api';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 await import('../src/cli/main.ts');
