@@ -3,6 +3,7 @@ import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createAwsClients } from '../src/aws/aws-clients.ts';
 import { ensureKinesisStream } from '../src/aws/kinesis-stream.ts';
 import { DeliveryWorker } from '../src/delivery/delivery-worker.ts';
+import { quietTransform } from '../src/delivery/quiet-transform.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import { startKinesisLocal } from '../src/local/kinesis-local.ts';
 import { handler } from '../src/transform/handler.ts';
@@ -27,7 +28,7 @@ export async function deliveryBenchmark(args: string[]): Promise<void> {
     startTimeoutMs: 30_000,
   });
   const clients = createAwsClients({ endpoint: kinesalite.endpoint });
-  const log = console.log;
+
   try {
     await ensureKinesisStream(clients.kinesis, 'backlog', 2);
     const records = plannedFirehoseRecords(count, 'bench-delivery');
@@ -39,18 +40,19 @@ export async function deliveryBenchmark(args: string[]): Promise<void> {
       }));
       await clients.kinesis.send(new PutRecordsCommand({ StreamName: 'backlog', Records: entries }));
     }
-    log(
+    console.log(
       `delivery benchmark: ${count} change events put on kinesalite (2 shards) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
     for (const format of ['PARQUET', 'JSON'] as const) {
       const lake = new LocalDiskStore(join(dir.path, `lake-${format}`));
-      const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, handler, {
+      // The transform's per-invocation log lines go nowhere.
+      const transform = quietTransform(handler, () => undefined);
+      const worker = new DeliveryWorker({ kinesis: clients.kinesis }, lake, transform, {
         kinesisStreamName: 'backlog',
         checkpointDir: join(dir.path, `checkpoints-${format}`),
         format,
       });
-      console.log = () => undefined; // the transform's per-invocation log lines
       started = performance.now();
       const running = worker.start();
       while (worker.metrics.ok + worker.metrics.processingFailed < count)
@@ -58,17 +60,15 @@ export async function deliveryBenchmark(args: string[]): Promise<void> {
       await worker.stop();
       await running;
       const seconds = (performance.now() - started) / 1000;
-      console.log = log;
       const { metrics } = worker;
       const objects = metrics.objectsWritten + metrics.errorObjectsWritten;
-      log(
+      console.log(
         `  ${format.padEnd(7)} drained in ${seconds.toFixed(1)} s: ${Math.round(count / seconds).toLocaleString('en-US')} records/s ` +
           `end to end (${metrics.invocations} invocations, ${metrics.ok} Ok, ${metrics.processingFailed} failed); ` +
           `${objects} objects, mean ${(metrics.bytesWritten / objects / 1024 / 1024).toFixed(2)} MiB`,
       );
     }
   } finally {
-    console.log = log;
     clients.destroy();
     await kinesalite.stop();
     dir.remove();

@@ -1,8 +1,9 @@
 /**
  * The CDK app (`cdk.json`: `npx tsx infra/bin/app.ts`). `npm run synth` needs no credentials: without an
  * account and region the stack synthesizes environment-agnostic; `npm run deploy` deploys it to the account
- * and region of the current credentials (AWS_PROFILE / --profile). Names come from CDK context, see
- * infra/lib/stack-config.ts and infra/README.md.
+ * and region of the current credentials (AWS_PROFILE / --profile), and refuses a region without EventBridge
+ * Pipes (infra/lib/pipes-regions.ts; an environment-agnostic synth cannot know the region). Names and options
+ * come from CDK context, see infra/lib/stack-config.ts and infra/README.md.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';

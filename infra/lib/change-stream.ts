@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 
@@ -11,6 +11,12 @@ export interface ChangeStreamProps {
    * @default Duration.hours(24), Kinesis' own default and the cheapest
    */
   readonly retentionPeriod?: Duration;
+  /**
+   * What `cdk destroy` does with the stream.
+   * @default RemovalPolicy.DESTROY: it is a 24 h buffer, not data of record (the table is), and a retained
+   * stream keeps billing its hourly charge and blocks a redeploy under the same name
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -28,6 +34,7 @@ export class ChangeStream extends Construct {
       streamMode: StreamMode.ON_DEMAND,
       encryption: StreamEncryption.MANAGED,
       retentionPeriod: props.retentionPeriod ?? Duration.hours(24),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { STACK_OUTPUT_KEYS, type StackOutputName } from '../../src/aws/stack-output-keys.ts';
+import { AlarmTopic } from './alarm-topic.ts';
 import { AthenaWorkGroup } from './athena-workgroup.ts';
 import { CapturePipe } from './capture-pipe.ts';
 import { ChangeStream } from './change-stream.ts';
@@ -10,6 +11,7 @@ import { OrdersCatalog } from './orders-catalog.ts';
 import { OrdersCrawler } from './orders-crawler.ts';
 import { OrdersTable } from './orders-table.ts';
 import { PipelineAlarms } from './pipeline-alarms.ts';
+import { assertPipesAvailable } from './pipes-regions.ts';
 import type { StackConfig } from './stack-config.ts';
 import { TransformFunction } from './transform-function.ts';
 
@@ -20,8 +22,9 @@ export interface GadgetSalesCdcStackProps extends StackProps {
 
 /**
  * The whole pipeline on AWS, one construct per stage in the order data flows:
- * table → pipe → Kinesis → Firehose (+ transform Lambda) → lake bucket → Glue table → Athena, plus alarms.
- * Its outputs (keys in `src/aws/stack-output-keys.ts`) are how `gadget-cdc … --target aws` finds it.
+ * table → pipe → Kinesis → Firehose (+ transform Lambda) → lake bucket → Glue table → Athena, plus alarms and
+ * the topic they notify. Its outputs (keys in `src/aws/stack-output-keys.ts`) are how `gadget-cdc … --target
+ * aws` finds it. A region without EventBridge Pipes is refused here, when the stack's region is known.
  */
 export class GadgetSalesCdcStack extends Stack {
   constructor(scope: Construct, id: string, props: GadgetSalesCdcStackProps) {
@@ -31,6 +34,7 @@ export class GadgetSalesCdcStack extends Stack {
       ...props,
     });
     const { config } = props;
+    assertPipesAvailable(this.region);
     Validations.of(this).acknowledge({
       id: 'CloudFormation-Validate::W7001',
       reason:
@@ -60,16 +64,23 @@ export class GadgetSalesCdcStack extends Stack {
       transform: transform.function,
       bucket: lake.bucket,
       table: catalog.table,
+      sourceBackup: config.sourceBackup,
     });
     const athena = new AthenaWorkGroup(this, 'Athena', {
       workGroupName: config.workGroupName,
       databaseName: catalog.database.databaseName,
       accessLogs: lake.accessLogs,
     });
+    const alarmNamePrefix = this.stackName;
+    const alarmTopic = new AlarmTopic(this, 'AlarmTopic', { alarmNamePrefix, email: config.alarmEmail });
     new PipelineAlarms(this, 'Alarms', {
+      alarmNamePrefix,
       pipeName: capture.pipeName,
       deadLetterQueue: capture.deadLetterQueue,
       deliveryStream: delivery.deliveryStream,
+      transform,
+      topic: alarmTopic.topic,
+      sourceBackup: config.sourceBackup,
     });
 
     const outputs: Record<StackOutputName, [string, string]> = {
@@ -82,6 +93,10 @@ export class GadgetSalesCdcStack extends Stack {
       pipeName: [capture.pipe.ref, 'EventBridge Pipe: table stream to Kinesis'],
       transformFunctionName: [transform.function.functionName, 'Firehose transform Lambda'],
       queryResultsLocation: [athena.resultsLocation, 'Where Athena writes query results'],
+      alarmTopicArn: [
+        alarmTopic.topic.topicArn,
+        'SNS topic of the pipeline alarms (subscribe to be notified)',
+      ],
     };
     for (const [name, [value, description]] of Object.entries(outputs)) {
       const key = STACK_OUTPUT_KEYS[name as StackOutputName];

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ERRORS_PREFIX } from './lake-layout.ts';
+import { ERRORS_PREFIX, SOURCE_BACKUP_PREFIX } from './lake-layout.ts';
 
 /** What every bucket of the stack shares: no public access, no ACLs, TLS 1.2+ only. */
 export const secureBucketDefaults = {
@@ -19,6 +19,12 @@ export interface LakeBucketProps {
    */
   readonly errorRetention?: Duration;
   /**
+   * The source backup (`source-backup/…`, with `-c sourceBackup=true`) is deleted this long after it lands:
+   * long enough to notice a transform bug that wrote wrong rows and rebuild them from the raw changes.
+   * @default Duration.days(30)
+   */
+  readonly sourceBackupRetention?: Duration;
+  /**
    * Overwritten or deleted objects stay recoverable this long (the bucket is versioned).
    * @default Duration.days(30)
    */
@@ -30,7 +36,8 @@ export interface LakeBucketProps {
 }
 
 /**
- * The lake: Firehose writes `orders_cdc/dt=YYYY-MM-DD/…parquet` and `errors/…`, Athena reads them. Public
+ * The lake: Firehose writes `orders_cdc/dt=YYYY-MM-DD/…parquet` and `errors/…` (and `source-backup/…` when
+ * asked), Athena reads them. Public
  * access blocked, SSE-S3 encryption, TLS 1.2+ required by bucket policy, versioned, ACLs disabled. Server
  * access logs go to a second bucket, `accessLogs`, shared with the Athena results bucket.
  */
@@ -59,6 +66,11 @@ export class LakeBucket extends Construct {
           id: 'expire-failed-records',
           prefix: ERRORS_PREFIX,
           expiration: props.errorRetention ?? Duration.days(90),
+        },
+        {
+          id: 'expire-source-backup',
+          prefix: SOURCE_BACKUP_PREFIX,
+          expiration: props.sourceBackupRetention ?? Duration.days(30),
         },
         {
           id: 'tidy-versions-and-uploads',

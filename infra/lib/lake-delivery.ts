@@ -1,9 +1,12 @@
-import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnTable, S3Table } from 'aws-cdk-lib/aws-glue';
 import { PolicyDocument, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import {
+  BackupMode,
+  Compression,
   DeliveryStream,
+  type DestinationS3BackupProps,
   EnableLogging,
   InputFormat,
   KinesisStreamSource,
@@ -13,12 +16,18 @@ import {
   SchemaConfiguration,
 } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DeliveryConfigSchema } from '../../src/delivery/delivery-config.ts';
 import { allow } from './allow.ts';
-import { DATA_OUTPUT_PREFIX, ERROR_OUTPUT_PREFIX, ERRORS_PREFIX, TABLE_PREFIX } from './lake-layout.ts';
+import {
+  DATA_OUTPUT_PREFIX,
+  ERROR_OUTPUT_PREFIX,
+  ERRORS_PREFIX,
+  SOURCE_BACKUP_PREFIX,
+  TABLE_PREFIX,
+} from './lake-layout.ts';
 import { nagArn } from './nag-finding.ts';
 
 /** The local Firehose's processor buffer size (1 MB, AWS's default too). */
@@ -47,6 +56,14 @@ export interface LakeDeliveryProps {
   readonly bufferingInterval?: Duration;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /**
+   * Also write every source record, as read from Kinesis and before the transform, to `source-backup/` in the
+   * same bucket (gzipped; Firehose's S3 backup of source records). Without it a transform bug that marks wrong
+   * rows Ok leaves no raw copy once Kinesis has trimmed the records (24 h). Once on, Firehose cannot turn it
+   * off on the same delivery stream.
+   * @default false
+   */
+  readonly sourceBackup?: boolean;
 }
 
 /**
@@ -56,8 +73,9 @@ export interface LakeDeliveryProps {
  *
  * Its role is built here, statement by statement, and handed to the L2 with `withoutPolicyUpdates()` so the
  * L2's own grants (read-write on the whole bucket, `glue:GetSchemaVersion` on `*`) are not added: Firehose may
- * read only its stream, invoke only the transform, read only the table's definition, write only its two
- * prefixes and its log stream.
+ * read only its stream, invoke only the transform, read only the table's definition, write only its prefixes
+ * (two, three with the source backup) and its log streams. Only this delivery stream, in this account, may
+ * assume the role (`aws:SourceAccount`, `aws:SourceArn`: the confused-deputy guard).
  */
 export class LakeDelivery extends Construct {
   readonly deliveryStream: DeliveryStream;
@@ -72,9 +90,25 @@ export class LakeDelivery extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const { table, bucket } = props;
+    const stack = Stack.of(this);
+    const deliveryStreamArn = stack.formatArn({
+      service: 'firehose',
+      resource: 'deliverystream',
+      resourceName: props.deliveryStreamName,
+    });
+    const writablePrefixes = [
+      TABLE_PREFIX,
+      ERRORS_PREFIX,
+      ...(props.sourceBackup ? [SOURCE_BACKUP_PREFIX] : []),
+    ];
     this.role = new Role(this, 'Role', {
       description: `Firehose ${props.deliveryStreamName}: its stream, its transform, its table, its prefixes`,
-      assumedBy: new ServicePrincipal('firehose.amazonaws.com'),
+      // Confused-deputy guard: only this delivery stream of this account may assume the role. The ARN is built
+      // from the name, not read from the stream, which depends on the role.
+      assumedBy: new ServicePrincipal('firehose.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': deliveryStreamArn },
+      }),
       inlinePolicies: {
         deliver: new PolicyDocument({
           statements: [
@@ -101,7 +135,7 @@ export class LakeDelivery extends Construct {
             ),
             allow(
               ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
-              [bucket.arnForObjects(`${TABLE_PREFIX}*`), bucket.arnForObjects(`${ERRORS_PREFIX}*`)],
+              writablePrefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
             ),
             allow(['logs:PutLogEvents'], [this.logGroup.logGroupArn]),
           ],
@@ -119,9 +153,29 @@ export class LakeDelivery extends Construct {
       reason:
         'Failed records are written under errors/<type>/<date>/ with generated names; the grant is limited to that prefix.',
     });
+    if (props.sourceBackup)
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${SOURCE_BACKUP_PREFIX}*]`,
+        reason:
+          'The source backup is written under source-backup/<yyyy/MM/dd/HH>/ with generated names; the grant is limited to that prefix.',
+      });
 
     // Grants the L2 would add go nowhere: the policy above is the whole of what the role may do.
     const role = this.role.withoutPolicyUpdates();
+    const loggingConfig = new EnableLogging(this.logGroup);
+    const s3Backup: DestinationS3BackupProps | undefined = props.sourceBackup
+      ? {
+          mode: BackupMode.ALL,
+          bucket,
+          // No expression: Firehose appends the UTC hour, `source-backup/yyyy/MM/dd/HH/`.
+          dataOutputPrefix: SOURCE_BACKUP_PREFIX,
+          compression: Compression.GZIP,
+          // Firehose's defaults, written out: an object every 5 minutes or 5 MiB.
+          bufferingInterval: Duration.minutes(5),
+          bufferingSize: Size.mebibytes(5),
+          loggingConfig,
+        }
+      : undefined;
     this.deliveryStream = new DeliveryStream(this, 'DeliveryStream', {
       deliveryStreamName: props.deliveryStreamName,
       source: new KinesisStreamSource(props.source),
@@ -148,9 +202,13 @@ export class LakeDelivery extends Construct {
         },
         bufferingSize: props.bufferingSize ?? Size.mebibytes(64),
         bufferingInterval: props.bufferingInterval ?? Duration.seconds(60),
-        loggingConfig: new EnableLogging(this.logGroup),
+        loggingConfig,
+        s3Backup,
       }),
     });
+    // Its log streams go with the log group on `cdk destroy` (the L2 leaves them retained).
+    for (const child of this.logGroup.node.children)
+      if (child instanceof LogStream) child.applyRemovalPolicy(RemovalPolicy.DESTROY);
     // The role's policy is part of the role resource; the stream must wait for it (Firehose checks access
     // to the source stream when it is created).
     this.deliveryStream.node.addDependency(this.role);

@@ -23,3 +23,8 @@ export const TABLE_PREFIX = DATA_OUTPUT_PREFIX.slice(0, -PARTITION_FOLDER.length
 export const ERRORS_PREFIX = ERROR_OUTPUT_PREFIX.slice(0, ERROR_OUTPUT_PREFIX.indexOf('!{'));
 /** The Glue table the named queries read (`FROM orders_cdc`): it shares its name with its folder. */
 export const GLUE_TABLE_NAME = TABLE_PREFIX.replace(/\/$/, '');
+/**
+ * Where Firehose keeps the source records as it read them from Kinesis when `-c sourceBackup=true`: the
+ * pipe's JSON, gzipped, concatenated without a delimiter. AWS only (the local twin keeps its Kinesis records).
+ */
+export const SOURCE_BACKUP_PREFIX = 'source-backup/';

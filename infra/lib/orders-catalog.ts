@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type { CfnTable } from 'aws-cdk-lib/aws-glue';
 import {
   type Column,
@@ -52,6 +53,13 @@ export interface OrdersCatalogProps {
    * @default '2025-01-01'
    */
   readonly firstPartitionDate?: string;
+  /**
+   * What `cdk destroy` does with the database (and every table in it, `orders_cdc`, the view `current_orders`
+   * and any `crawled_*` table included).
+   * @default RemovalPolicy.DESTROY: it holds definitions only, the data stays in the lake bucket; a retained
+   * database blocks a redeploy under the same name
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -69,6 +77,7 @@ export class OrdersCatalog extends Construct {
     this.database = new Database(this, 'Database', {
       databaseName: props.databaseName,
       description: 'Gadget sales CDC lake: orders_cdc (one row per change) and the view current_orders',
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
     const partition = ORDERS_CDC_PARTITION.name;
     this.table = new S3Table(this, 'OrdersCdc', {

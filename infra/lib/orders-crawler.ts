@@ -5,7 +5,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { allow } from './allow.ts';
 import { TABLE_PREFIX } from './lake-layout.ts';
-import { nagArn, nagRef } from './nag-finding.ts';
+import { nagArn, nagArnPrefix, nagRef } from './nag-finding.ts';
 
 export interface OrdersCrawlerProps {
   readonly database: Database;
@@ -43,7 +43,8 @@ export class OrdersCrawler extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     const role = new Role(this, 'Role', {
-      description: `Glue crawler over s3://…/${TABLE_PREFIX}: read that prefix, write ${tablePrefix}* tables`,
+      // IAM takes tab, LF, CR, U+0020-U+007E and U+00A1-U+00FF only (no …, → or curly quotes): test/infra checks.
+      description: `Glue crawler over s3://<lake>/${TABLE_PREFIX}: read that prefix, write ${tablePrefix}* tables`,
       assumedBy: new ServicePrincipal('glue.amazonaws.com'),
       inlinePolicies: {
         crawl: new PolicyDocument({
@@ -75,7 +76,7 @@ export class OrdersCrawler extends Construct {
     const acknowledge = (finding: string, reason: string) =>
       Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
     acknowledge(
-      `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${nagRef(props.database)}/${tablePrefix}*`,
+      `${nagArnPrefix(this, 'glue')}table/${nagRef(props.database)}/${tablePrefix}*`,
       `The crawler names its tables after the folders it finds; the ${tablePrefix} prefix keeps it to its own tables, off orders_cdc.`,
     );
     acknowledge(
@@ -83,7 +84,7 @@ export class OrdersCrawler extends Construct {
       'The crawler reads every object under the table prefix (its files are named by Firehose); nothing else in the bucket.',
     );
     acknowledge(
-      'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws-glue/crawlers:*',
+      `${nagArnPrefix(this, 'logs')}log-group:/aws-glue/crawlers:*`,
       "Glue writes crawler logs to its fixed log group /aws-glue/crawlers, one stream per crawler run; the grant is that group's streams only.",
     );
     this.crawler = new CfnCrawler(this, 'Crawler', {

@@ -7,14 +7,25 @@ import {
   Stats,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { DeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { TransformFunction } from './transform-function.ts';
 
 export interface PipelineAlarmsProps {
+  /** Every alarm is named `<prefix>-<symptom>` (the alarm topic lets only those publish). */
+  readonly alarmNamePrefix: string;
   readonly pipeName: string;
   readonly deadLetterQueue: IQueue;
   readonly deliveryStream: DeliveryStream;
+  /** The transform Lambda, with the metrics its log line feeds. */
+  readonly transform: TransformFunction;
+  /** Every alarm notifies this topic when it goes into ALARM and when it is back to OK. */
+  readonly topic: ITopic;
+  /** Firehose backs the source records up to S3 (`-c sourceBackup=true`): watch that delivery too. */
+  readonly sourceBackup?: boolean;
   /**
    * The lake is stale when its oldest undelivered record is older than this (Firehose's DataFreshness).
    * AWS recommends alarming past the buffering limit, 15 minutes.
@@ -28,52 +39,82 @@ export interface PipelineAlarmsProps {
   readonly maxKinesisLag?: Duration;
 }
 
+/** How an alarm reads its metric: above the threshold (the default), at least it, or below it. */
+type Breach = 'above' | 'atLeast' | 'below';
+const COMPARISON: Record<Breach, ComparisonOperator> = {
+  above: ComparisonOperator.GREATER_THAN_THRESHOLD,
+  atLeast: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  below: ComparisonOperator.LESS_THAN_THRESHOLD,
+};
+
 /**
- * What tells an operator the pipeline is behind or dropping work, one alarm per symptom, each named after
- * its stage. Pipes publishes no iterator age, so capture is watched through its failures and its dead-letter
- * queue (a batch given up on); delivery through Firehose's freshness and its lag behind Kinesis. The alarms
- * have no actions: subscribe a topic to them (or look at the console) as your operations require.
+ * What tells an operator the pipeline is behind, dropping work or writing doubtful rows, one alarm per symptom,
+ * each named after its stage, all notifying the alarm topic (into ALARM and back to OK).
+ *
+ * - Capture: Pipes publishes no iterator age, so the pipe is watched through its failed and partially failed
+ *   executions and its dead-letter queue (a batch given up on).
+ * - Transform: failed invocations (Firehose's ExecuteProcessing.Success, and Lambda's Errors and Throttles),
+ *   records it marked ProcessingFailed (from its log line): either way the records go to errors/.
+ * - Conversion: rows Firehose could not convert to Parquet (FailedConversion.Records), also under errors/.
+ * - Delivery: Firehose's freshness and its lag behind Kinesis; the source backup's freshness when there is one.
+ * - Data quality, not an outage: changes with a value a column cannot hold (NULL in the row, exact in image_json).
+ *
+ * Firehose publishes every five minutes, so every alarm looks at five-minute periods. No data means no alarm.
  */
 export class PipelineAlarms extends Construct {
   readonly alarms: Alarm[];
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
+    const period = Duration.minutes(5);
+    const sum = { period, statistic: Stats.SUM };
+    const maximum = { period, statistic: Stats.MAXIMUM };
     const pipeMetric = (metricName: string) =>
       new Metric({
         namespace: 'AWS/EventBridge/Pipes',
         metricName,
         dimensionsMap: { PipeName: props.pipeName },
-        statistic: Stats.SUM,
-        period: Duration.minutes(5),
+        ...sum,
       });
     const firehose = props.deliveryStream;
-    const maximum = { period: Duration.minutes(5), statistic: Stats.MAXIMUM };
+    const transform = props.transform;
+    const action = new SnsAction(props.topic);
     // Every alarm fires on its first breaching period (unless said otherwise) and stays quiet without data.
     const alarm = (
-      alarmId: string,
+      symptom: string,
       alarmDescription: string,
       metric: IMetric,
       threshold: number,
-      options: { atLeast?: boolean; evaluationPeriods?: number } = {},
-    ) =>
-      new Alarm(this, alarmId, {
+      options: { breach?: Breach; evaluationPeriods?: number } = {},
+    ) => {
+      const created = new Alarm(this, symptom, {
+        alarmName: `${props.alarmNamePrefix}-${symptom}`,
         alarmDescription,
         metric,
         threshold,
         evaluationPeriods: options.evaluationPeriods ?? 1,
-        comparisonOperator: options.atLeast
-          ? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
-          : ComparisonOperator.GREATER_THAN_THRESHOLD,
+        comparisonOperator: COMPARISON[options.breach ?? 'above'],
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      return created;
+    };
+    const freshness = (props.maxDataFreshness ?? Duration.minutes(15)).toSeconds();
     this.alarms = [
       alarm(
         'CaptureFailing',
         'The pipe failed executions (DynamoDB stream to Kinesis): changes are being retried.',
         pipeMetric('ExecutionFailed'),
         1,
-        { atLeast: true },
+        { breach: 'atLeast' },
+      ),
+      alarm(
+        'CapturePartiallyFailing',
+        'Pipe executions partly failed: some records of a batch were not put on Kinesis and are retried.',
+        pipeMetric('ExecutionPartiallyFailed'),
+        1,
+        { breach: 'atLeast' },
       ),
       alarm(
         'CaptureGaveUp',
@@ -81,13 +122,47 @@ export class PipelineAlarms extends Construct {
           'the dead-letter queue; replay it from the table stream (24 h) or a point-in-time restore.',
         props.deadLetterQueue.metricApproximateNumberOfMessagesVisible(maximum),
         1,
-        { atLeast: true },
+        { breach: 'atLeast' },
+      ),
+      alarm(
+        'TransformInvocationsFailing',
+        'Firehose invocations of the transform failed (ExecuteProcessing.Success below 1): after its retries ' +
+          'the whole batch goes to errors/processing-failed/.',
+        firehose.metric('ExecuteProcessing.Success', { period, statistic: Stats.MINIMUM }),
+        1,
+        { breach: 'below' },
+      ),
+      alarm(
+        'TransformErrors',
+        'The transform Lambda returned errors (Lambda Errors).',
+        transform.function.metricErrors(sum),
+        0,
+      ),
+      alarm(
+        'TransformThrottled',
+        'Invocations of the transform Lambda were throttled (Lambda Throttles).',
+        transform.function.metricThrottles(sum),
+        0,
+      ),
+      alarm(
+        'TransformRecordsFailed',
+        'The transform marked records ProcessingFailed (from its log line): their raw bytes and reason are ' +
+          'under errors/processing-failed/.',
+        transform.metricProcessingFailedRecords({ period }),
+        0,
+      ),
+      alarm(
+        'ConversionFailed',
+        'Firehose could not convert rows to Parquet (FailedConversion.Records): they are under ' +
+          'errors/format-conversion-failed/.',
+        firehose.metric('FailedConversion.Records', sum),
+        0,
       ),
       alarm(
         'LakeStale',
         'The oldest record not yet in the lake is older than the buffering allows (Firehose DataFreshness).',
         firehose.metric('DeliveryToS3.DataFreshness', maximum),
-        (props.maxDataFreshness ?? Duration.minutes(15)).toSeconds(),
+        freshness,
       ),
       alarm(
         'DeliveryBehindKinesis',
@@ -96,6 +171,23 @@ export class PipelineAlarms extends Construct {
         (props.maxKinesisLag ?? Duration.minutes(5)).toMilliseconds(),
         { evaluationPeriods: 2 },
       ),
+      alarm(
+        'UnrepresentableValues',
+        'Data quality, not an outage: changes carried a value a column cannot hold; the row has NULL there and ' +
+          'names the column in unrepresentable, the exact value is in image_json.',
+        transform.metricUnrepresentableChanges({ period }),
+        0,
+      ),
     ];
+    if (props.sourceBackup)
+      this.alarms.push(
+        alarm(
+          'SourceBackupStale',
+          'The oldest record not yet in the source backup is older than the buffering allows ' +
+            '(Firehose BackupToS3.DataFreshness).',
+          firehose.metric('BackupToS3.DataFreshness', maximum),
+          freshness,
+        ),
+      );
   }
 }

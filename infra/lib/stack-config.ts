@@ -7,6 +7,9 @@ import {
 import { DeliveryConfigSchema } from '../../src/delivery/delivery-config.ts';
 import { ResourceNamesSchema } from '../../src/local/local-stack-config.ts';
 
+/** A yes/no option: `true`/`false` from the command line (`-c crawler=true`), a boolean from cdk.json or tests. */
+const contextBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
+
 /**
  * What a deployment may choose, as CDK context (`npm run deploy -- -c tableName=Orders -c crawler=true`).
  * Every name defaults to the one the local twin uses, so the CLI's defaults fit a default deployment. Context
@@ -33,10 +36,16 @@ export const StackConfigSchema = z.object({
     .regex(/^[a-z0-9_]{1,255}$/)
     .default(DEFAULT_GLUE_DATABASE)
     .describe('Glue database holding orders_cdc (lower case, digits, underscores: Athena-safe)'),
-  crawler: z
-    .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
+  crawler: contextBoolean
     .default(false)
     .describe('Also deploy a Glue crawler over the lake (the original tutorial used one; off by default)'),
+  alarmEmail: z
+    .email()
+    .optional()
+    .describe('Subscribe this address to the alarm topic (AWS sends it a confirmation mail first)'),
+  sourceBackup: contextBoolean
+    .default(false)
+    .describe('Also keep every source record as Firehose read it, gzipped, under source-backup/ in the lake'),
 });
 export type StackConfig = z.infer<typeof StackConfigSchema>;
 export type StackConfigInput = z.input<typeof StackConfigSchema>;
@@ -50,6 +59,8 @@ export const CONTEXT_KEYS = {
   workGroupName: 'workgroup',
   databaseName: 'database',
   crawler: 'crawler',
+  alarmEmail: 'alarmEmail',
+  sourceBackup: 'sourceBackup',
 } as const satisfies Record<keyof StackConfig, string>;
 
 /** Reads the config from CDK context; an invalid value stops the synth naming the key and the value. */

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type Metric, type MetricOptions, Stats, Unit } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyDocument, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allow } from './allow.ts';
 
@@ -29,13 +30,33 @@ export interface TransformFunctionProps {
 }
 
 /**
+ * The fields of the transform's one JSON log line per invocation (`src/transform/handler.ts`,
+ * `TransformSummary` in `src/transform/transform-batch.ts`) that become metrics.
+ */
+export const TRANSFORM_LOG_FIELDS = {
+  message: { selector: '$.message', value: 'transformed' },
+  /** Ok rows in which a column was set to NULL because the item's value does not fit its type. */
+  unrepresentable: '$.unrepresentable',
+  /** Records the transform returned as ProcessingFailed (they land under errors/processing-failed/). */
+  processingFailed: '$.results.ProcessingFailed',
+} as const;
+
+/**
  * The transform Lambda: `src/transform/handler.ts` bundled by the local esbuild (no Docker), ESM, on the
  * current Node.js runtime and ARM64 (cheaper per GB-second). Its role may only write to its own log group:
  * the function reads nothing and calls no AWS API, Firehose hands it the records and takes back the rows.
+ *
+ * Its log line per invocation feeds two custom metrics (metric filters on its log group, namespace
+ * `GadgetSalesCdc/<function name>`): `UnrepresentableChanges` and `ProcessingFailedRecords`, each the sum of the
+ * field over the invocations that reported any.
  */
 export class TransformFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
+  /** The namespace of the metrics the log line feeds: one per function, so two deployments never mix. */
+  readonly metricNamespace: string;
+  private readonly unrepresentableFilter: MetricFilter;
+  private readonly processingFailedFilter: MetricFilter;
 
   constructor(scope: Construct, id: string, props: TransformFunctionProps) {
     super(scope, id);
@@ -78,5 +99,33 @@ export class TransformFunction extends Construct {
         logLevel: LogLevel.WARNING,
       },
     });
+
+    this.metricNamespace = `GadgetSalesCdc/${props.functionName}`;
+    const { message } = TRANSFORM_LOG_FIELDS;
+    const sumOf = (metricName: string, selector: string) =>
+      new MetricFilter(this, metricName, {
+        logGroup: this.logGroup,
+        metricNamespace: this.metricNamespace,
+        metricName,
+        // Only the summary line, and only when the count is positive: no data point otherwise.
+        filterPattern: FilterPattern.all(
+          FilterPattern.stringValue(message.selector, '=', message.value),
+          FilterPattern.numberValue(selector, '>', 0),
+        ),
+        metricValue: selector,
+        unit: Unit.COUNT,
+      });
+    this.unrepresentableFilter = sumOf('UnrepresentableChanges', TRANSFORM_LOG_FIELDS.unrepresentable);
+    this.processingFailedFilter = sumOf('ProcessingFailedRecords', TRANSFORM_LOG_FIELDS.processingFailed);
+  }
+
+  /** Changes whose row has a column set to NULL for a value it cannot hold (the exact value is in image_json). */
+  metricUnrepresentableChanges(options: MetricOptions = {}): Metric {
+    return this.unrepresentableFilter.metric({ statistic: Stats.SUM, ...options });
+  }
+
+  /** Records the transform marked ProcessingFailed: their raw bytes are under errors/processing-failed/. */
+  metricProcessingFailedRecords(options: MetricOptions = {}): Metric {
+    return this.processingFailedFilter.metric({ statistic: Stats.SUM, ...options });
   }
 }

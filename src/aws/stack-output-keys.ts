@@ -22,6 +22,8 @@ export const STACK_OUTPUT_KEYS = {
   transformFunctionName: 'TransformFunctionName',
   /** Where the workgroup writes query results (`s3://…/`). */
   queryResultsLocation: 'QueryResultsLocation',
+  /** The SNS topic every pipeline alarm notifies (subscribe to it, or `-c alarmEmail=…` at deploy). */
+  alarmTopicArn: 'AlarmTopicArn',
 } as const;
 
 export type StackOutputName = keyof typeof STACK_OUTPUT_KEYS;

@@ -25,7 +25,7 @@ const source = (data: string | Uint8Array, i: number): SourceRecord => ({
 });
 const change = (i: number) =>
   source(JSON.stringify(streamRecord({ eventName: 'INSERT', newImage: ORDER_IMAGE })), i);
-const quiet = () => vi.spyOn(console, 'log').mockImplementation(() => undefined);
+const quiet = () => vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 
 describe('invokeTransform', () => {
   it('hands the transform Firehose’s event and maps every answer back to its record', async () => {

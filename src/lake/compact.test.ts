@@ -17,7 +17,7 @@ afterAll(() => {
 
 /** orders_cdc rows (JSON lines) for `count` planned changes. */
 async function rows(count: number, seed: string): Promise<Buffer> {
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   const answer = await handler({
     invocationId: 'x',
     deliveryStreamArn: 'a',

@@ -12,7 +12,7 @@ const dir = makeTempDir('parquet');
 afterAll(() => dir.remove());
 
 async function rowsOf(count: number): Promise<Buffer> {
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   const { records } = await handler({
     invocationId: 'x',
     deliveryStreamArn: 'a',

@@ -12,7 +12,7 @@ const ORDER_COLUMNS = Object.keys(nullOrderColumns());
 let encoder: ParquetEncoder;
 beforeAll(async () => {
   encoder = await ParquetEncoder.create();
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
 afterAll(async () => {
   await encoder.close();

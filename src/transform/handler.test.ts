@@ -8,7 +8,7 @@ import { handler } from './handler.ts';
 afterEach(() => vi.restoreAllMocks());
 
 async function transform(...payloads: string[]) {
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   return (await handler(firehoseEvent(payloads))).records;
 }
 
@@ -339,7 +339,7 @@ describe('transform handler: bad input', () => {
       /exactly one DynamoDB type, has 2/,
     ],
   ])('fails only the record with %s, with the reason logged and the original data kept', async (_label, payload, reason) => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const log = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const event = firehoseEvent([good(), payload, good()]);
     const { records } = await handler(event);
     expect(records.map((r) => r.recordId)).toEqual(event.records.map((r) => r.recordId));
@@ -358,7 +358,7 @@ describe('transform handler: bad input', () => {
   });
 
   it('counts Ok rows with unrepresentable values in the log line, as a warning naming the columns', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const log = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const poison = { ...ORDER_IMAGE, price: { N: '12345678901' }, quantity: { N: '1E10' } };
     const event = firehoseEvent([
       good(),
@@ -375,7 +375,7 @@ describe('transform handler: bad input', () => {
   });
 
   it('answers an event without records with no records', async () => {
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     expect(await handler({ invocationId: 'x', deliveryStreamArn: 'a', region: 'r', records: [] })).toEqual({
       records: [],
     });

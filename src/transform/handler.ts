@@ -13,12 +13,15 @@ export async function handler(
   _context?: unknown,
 ): Promise<FirehoseTransformationResponse> {
   const { response, summary } = transformBatch(event, transformRecord);
-  console.log(
-    JSON.stringify({
+  // Straight to stdout, not console.log: Lambda's console.log prefixes each line with a time, the request id
+  // and a level, and the log group's metric filters (ProcessingFailed, unrepresentable values) read only a
+  // log event that is JSON as a whole.
+  process.stdout.write(
+    `${JSON.stringify({
       level: summary.results.ProcessingFailed > 0 || summary.unrepresentable > 0 ? 'WARN' : 'INFO',
       message: 'transformed',
       ...summary,
-    }),
+    })}\n`,
   );
   return response;
 }

@@ -22,7 +22,7 @@ export function kinesaliteSuite(name: string) {
       startTimeoutMs: 30_000,
     });
     clients = createAwsClients({ endpoint: server.endpoint });
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   });
   afterAll(async () => {
     clients?.destroy();

@@ -15,7 +15,7 @@ export async function writeLakeOf(
   records: ReadonlyArray<Record<string, unknown>>,
   format: 'parquet' | 'json' | 'json.gz' = 'parquet',
 ): Promise<void> {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  const log = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   const { records: rows } = await handler(firehoseEvent(records.map(base64Json)));
   log.mockRestore();
   const jsonLines = Buffer.concat(rows.map((r) => Buffer.from(r.data, 'base64')));

@@ -5,10 +5,13 @@ import { namedQueries, namedQuerySql } from '../../src/catalog/named-queries.ts'
 import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from '../../src/catalog/orders-cdc-columns.ts';
 import { logicalId, type SynthesizedStack, synthStack } from './synth-stack.ts';
 
-/** Where the data lands and how it is read: the buckets, the Glue table, Athena, the alarms, the outputs. */
+/**
+ * Where the data lands and how it is read: the buckets, the Glue table, Athena, the outputs, and what
+ * `cdk destroy` leaves behind.
+ */
 let synthesized: SynthesizedStack;
 beforeAll(() => {
-  synthesized = synthStack();
+  synthesized = synthStack({}, { bundle: false });
 });
 afterAll(() => synthesized.dispose());
 
@@ -37,6 +40,12 @@ describe('the lake bucket', () => {
             Id: 'expire-failed-records',
             Prefix: 'errors/',
             ExpirationInDays: 90,
+            Status: 'Enabled',
+          }),
+          Match.objectLike({
+            Id: 'expire-source-backup',
+            Prefix: 'source-backup/',
+            ExpirationInDays: 30,
             Status: 'Enabled',
           }),
           Match.objectLike({
@@ -153,30 +162,6 @@ describe('Athena', () => {
   });
 });
 
-describe('alarms', () => {
-  it.each([
-    ['AWS/EventBridge/Pipes', 'ExecutionFailed', { Name: 'PipeName', Value: 'orders-cdc-capture' }],
-    ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', Match.objectLike({ Name: 'QueueName' })],
-    ['AWS/Firehose', 'DeliveryToS3.DataFreshness', { Name: 'DeliveryStreamName', Value: Match.anyValue() }],
-    ['AWS/Firehose', 'KinesisMillisBehindLatest', { Name: 'DeliveryStreamName', Value: Match.anyValue() }],
-  ])('watches %s %s', (Namespace, MetricName, dimension) => {
-    synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace,
-      MetricName,
-      Dimensions: [dimension],
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  it('calls the lake stale past 15 minutes, as AWS recommends for DataFreshness', () => {
-    synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'DeliveryToS3.DataFreshness',
-      Threshold: 900,
-      Statistic: 'Maximum',
-    });
-  });
-});
-
 describe('stack outputs', () => {
   it('publishes every name the CLI reads, under its stable key', () => {
     const outputs = synthesized.template.toJSON().Outputs as Record<string, { Value: unknown }>;
@@ -197,3 +182,26 @@ describe('stack outputs', () => {
     });
   });
 });
+
+describe('cdk destroy', () => {
+  it('keeps the data only: the orders table and the three buckets; the stream and the database go', () => {
+    const resources = Object.entries(synthesized.template.toJSON().Resources as Record<string, Resource>);
+    const retained = resources
+      .filter(([, resource]) => resource.DeletionPolicy === 'Retain')
+      .map(([id, resource]) => `${resource.Type} ${id.replace(/[0-9A-F]{8}$/, '')}`);
+    expect(retained.sort()).toEqual([
+      'AWS::DynamoDB::GlobalTable OrdersTable',
+      'AWS::S3::Bucket AthenaResults',
+      'AWS::S3::Bucket LakeAccessLogs',
+      'AWS::S3::Bucket LakeBucket',
+    ]);
+    for (const type of ['AWS::Kinesis::Stream', 'AWS::Glue::Database', 'AWS::Logs::LogStream'])
+      for (const resource of Object.values(synthesized.template.findResources(type)))
+        expect(resource).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+});
+
+interface Resource {
+  readonly Type: string;
+  readonly DeletionPolicy?: string;
+}

@@ -5,9 +5,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturePipe, type CapturePipeProps } from '../../infra/lib/capture-pipe.ts';
 import { CONTEXT_KEYS, stackConfigFromContext } from '../../infra/lib/stack-config.ts';
-import { iamStatements, type SynthesizedStack, synthStack } from './synth-stack.ts';
+import { iamStatements, logicalId, type SynthesizedStack, synthStack } from './synth-stack.ts';
 
-/** What a deployment may choose with `-c key=value`, and the optional crawler. */
+/** What a deployment may choose with `-c key=value`: names, the optional crawler, alarm email, source backup. */
 describe('stack config from CDK context', () => {
   it('defaults every name to the local twin’s and the CLI’s', () => {
     expect(stackConfigFromContext(() => undefined)).toEqual({
@@ -18,6 +18,7 @@ describe('stack config from CDK context', () => {
       workGroupName: 'gadget-sales-cdc',
       databaseName: 'gadget_sales_cdc',
       crawler: false,
+      sourceBackup: false,
     });
   });
 
@@ -30,6 +31,8 @@ describe('stack config from CDK context', () => {
       database: 'sales',
       stackName: 'SalesCdcTest',
       crawler: 'true',
+      alarmEmail: 'ops@example.com',
+      sourceBackup: 'true',
     };
     expect(stackConfigFromContext((key) => context[key])).toEqual({
       stackName: 'SalesCdcTest',
@@ -39,19 +42,21 @@ describe('stack config from CDK context', () => {
       workGroupName: 'analytics',
       databaseName: 'sales',
       crawler: true,
+      alarmEmail: 'ops@example.com',
+      sourceBackup: true,
     });
     expect(Object.values(CONTEXT_KEYS).sort()).toEqual(Object.keys(context).sort());
   });
 
   it('stops on a bad value, naming the -c option and the value', () => {
-    const context: Record<string, string> = { database: 'Sales-DB', crawler: 'yes' };
+    const context: Record<string, string> = { database: 'Sales-DB', crawler: 'yes', alarmEmail: 'ops' };
     expect(() => stackConfigFromContext((key) => context[key])).toThrow(
-      /-c database="Sales-DB": .*\n\s+-c crawler="yes": /,
+      /-c database="Sales-DB": .*\n\s+-c crawler="yes": .*\n\s+-c alarmEmail="ops": /,
     );
   });
 });
 
-describe('a deployment with its own names and the crawler', () => {
+describe('a deployment with every option: its own names, the crawler, an alarm email, the source backup', () => {
   let synthesized: SynthesizedStack;
   beforeAll(() => {
     synthesized = synthStack(
@@ -62,9 +67,15 @@ describe('a deployment with its own names and the crawler', () => {
         workGroupName: 'analytics',
         databaseName: 'sales',
         crawler: true,
+        alarmEmail: 'ops@example.com',
+        sourceBackup: true,
       },
-      { nag: true },
+      { nag: true, bundle: false },
     );
+  });
+  const ref = (prefix: string, type: string) => ({ Ref: logicalId(synthesized.template, type, prefix) });
+  const getAtt = (prefix: string, type: string) => ({
+    'Fn::GetAtt': [logicalId(synthesized.template, type, prefix), 'Arn'],
   });
   afterAll(() => synthesized?.dispose());
 
@@ -83,6 +94,21 @@ describe('a deployment with its own names and the crawler', () => {
     });
     template.hasResourceProperties('AWS::Glue::Table', {
       TableInput: Match.objectLike({ Name: 'orders_cdc' }),
+    });
+    // Only the delivery stream of that name may assume the Firehose role.
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'firehose.amazonaws.com' },
+            Condition: Match.objectLike({
+              ArnLike: {
+                'aws:SourceArn': { 'Fn::Join': ['', Match.arrayWith([':deliverystream/orders-lake'])] },
+              },
+            }),
+          }),
+        ],
+      }),
     });
   });
 
@@ -107,7 +133,63 @@ describe('a deployment with its own names and the crawler', () => {
     expect(resources).not.toMatch(/:table\/[^"]*orders_cdc/);
   });
 
-  it('keeps cdk-nag clean with the crawler too', () => {
+  it('subscribes the alarm email to the alarm topic', () => {
+    synthesized.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: ref('AlarmTopic', 'AWS::SNS::Topic'),
+    });
+  });
+
+  it('backs every source record up, gzipped, under source-backup/ in the lake, with the delivery role', () => {
+    const { template } = synthesized;
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        S3BackupMode: 'Enabled',
+        S3BackupConfiguration: {
+          BucketARN: getAtt('LakeBucket', 'AWS::S3::Bucket'),
+          RoleARN: getAtt('DeliveryRole', 'AWS::IAM::Role'),
+          Prefix: 'source-backup/',
+          CompressionFormat: 'GZIP',
+          BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 5 },
+          CloudWatchLoggingOptions: {
+            Enabled: true,
+            LogGroupName: ref('DeliveryLogs', 'AWS::Logs::LogGroup'),
+            LogStreamName: ref('DeliveryLogsS3Backup', 'AWS::Logs::LogStream'),
+          },
+        },
+      }),
+    });
+    const puts = iamStatements(template)
+      .filter(
+        ({ owner, statement }) =>
+          owner.startsWith('DeliveryRole') && statement.Action.includes('s3:PutObject'),
+      )
+      .flatMap(({ statement }) => [statement.Resource].flat());
+    expect(puts).toHaveLength(3);
+    for (const prefix of ['orders_cdc', 'errors', 'source-backup'])
+      expect(JSON.stringify(puts)).toContain(`"/${prefix}/*"`);
+    // The backup lives in the lake bucket: no bucket of its own, nothing more retained.
+    template.resourceCountIs('AWS::S3::Bucket', 3);
+  });
+
+  it('watches the backup’s freshness too', () => {
+    synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'GadgetSalesCdc-SourceBackupStale',
+      Namespace: 'AWS/Firehose',
+      MetricName: 'BackupToS3.DataFreshness',
+      Dimensions: [
+        {
+          Name: 'DeliveryStreamName',
+          Value: ref('DeliveryDeliveryStream', 'AWS::KinesisFirehose::DeliveryStream'),
+        },
+      ],
+      Statistic: 'Maximum',
+      Threshold: 900,
+    });
+  });
+
+  it('keeps cdk-nag clean with every option too', () => {
     expect(new AwsSolutionsChecks().validateScope(synthesized.app).violations).toEqual([]);
   });
 });

@@ -102,6 +102,23 @@ describe('the transform Lambda', () => {
     });
   });
 
+  it('runs on a Node.js runtime AWS still lets new functions use', () => {
+    // From the AWS Lambda docs' "Lambda runtimes" page (Node.js table: identifier, "Block function create"),
+    // checked 2026-12-01. nodejs20.x is left out: new functions were blocked from 2026-08-31. When this test
+    // fails on its own one day, move the function to a newer runtime and update this table from the page.
+    const blockFunctionCreate: Record<string, string> = {
+      'nodejs24.x': '2028-06-01',
+      'nodejs22.x': '2027-06-01',
+    };
+    const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(1);
+    const runtime = String(functions[0]?.Properties.Runtime);
+    expect(Object.keys(blockFunctionCreate)).toContain(runtime);
+    expect(Date.now(), `${runtime} may no longer be used for new functions`).toBeLessThan(
+      Date.parse(blockFunctionCreate[runtime] as string),
+    );
+  });
+
   it('is src/transform/handler.ts as esbuild bundled it: the asset transforms a Firehose event', async () => {
     const asset = readdirSync(synthesized.outdir).find((name) => name.startsWith('asset.'));
     expect(asset).toBeDefined();
@@ -109,7 +126,7 @@ describe('the transform Lambda', () => {
     const { handler } = (await import(pathToFileURL(bundle).href)) as {
       handler: (event: unknown) => Promise<FirehoseTransformationResponse>;
     };
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const event = firehoseEvent([
       base64Json(
         streamRecord({

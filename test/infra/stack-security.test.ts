@@ -11,7 +11,7 @@ import { iamStatements, type SynthesizedStack, synthStack } from './synth-stack.
 let synthesized: SynthesizedStack;
 beforeAll(() => {
   // With the nag pack registered as in infra/bin/app.ts: an unacknowledged finding fails this synth.
-  synthesized = synthStack({}, { nag: true });
+  synthesized = synthStack({}, { nag: true, bundle: false });
 });
 afterAll(() => synthesized.dispose());
 
@@ -115,7 +115,29 @@ describe('IAM: every statement scoped to its resource', () => {
         'pipes.amazonaws.com',
         { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       ],
-      '{DeliveryRole}': ['firehose.amazonaws.com', undefined],
+      // Only this delivery stream of this account (the confused-deputy guard, as the pipe's).
+      '{DeliveryRole}': [
+        'firehose.amazonaws.com',
+        {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':firehose:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':deliverystream/orders-cdc',
+                ],
+              ],
+            },
+          },
+        },
+      ],
       '{TransformRole}': ['lambda.amazonaws.com', undefined],
     });
   });
@@ -123,7 +145,7 @@ describe('IAM: every statement scoped to its resource', () => {
   it('allows Resource "*" nowhere but dynamodb:ListStreams, and no action wildcards', () => {
     const documents = JSON.stringify(synthesized.template.toJSON().Resources);
     const allows = iamStatements(synthesized.template).map(({ statement }) => statement);
-    for (const type of ['AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy'])
+    for (const type of ['AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy'])
       for (const policy of Object.values(synthesized.template.findResources(type)))
         allows.push(...policy.Properties.PolicyDocument.Statement);
     const unscoped = allows.filter(

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GadgetSalesCdcStack } from '../../infra/lib/gadget-sales-cdc-stack.ts';
@@ -24,17 +24,40 @@ export interface SynthesizedStack {
   dispose(): void;
 }
 
+export interface SynthOptions {
+  /** Register cdk-nag's AwsSolutions pack as infra/bin/app.ts does. @default false */
+  readonly nag?: boolean;
+  /**
+   * Bundle the transform with esbuild (about a second). A test that does not open the bundle can skip it: the
+   * function then points at a placeholder asset, the template is otherwise the same.
+   * @default true
+   */
+  readonly bundle?: boolean;
+  /** The account and region, as `npm run deploy` gives them. @default environment-agnostic, as `npm run synth` */
+  readonly env?: Environment;
+  /**
+   * Run CDK's builtin CloudFormation schema validation, as `npm run synth` does: an invalid property value (an
+   * IAM description with a character IAM refuses, say) fails the synth. Loading the schemas costs about 5 s
+   * the first time in a test file, under a second after. @default false
+   */
+  readonly validate?: boolean;
+}
+
 /**
- * Builds and synthesizes the stack once (call it in `beforeAll`): the transform is really bundled by esbuild.
- * With `nag`, cdk-nag's AwsSolutions pack is registered as in infra/bin/app.ts, so any unacknowledged finding
- * makes the synth throw with the report. The builtin CloudFormation schema validation (about 5 s) is off
- * here; `npm run synth` runs it.
+ * Builds and synthesizes the stack once (call it in `beforeAll`): the transform is really bundled by esbuild
+ * unless `bundle: false`. With `nag`, cdk-nag's AwsSolutions pack is registered as in infra/bin/app.ts, so any
+ * unacknowledged finding makes the synth throw with the report; with `validate`, CDK's CloudFormation schema
+ * check runs too (off by default: `npm run synth` runs it).
  */
-export function synthStack(config: StackConfigInput = {}, options: { nag?: boolean } = {}): SynthesizedStack {
+export function synthStack(config: StackConfigInput = {}, options: SynthOptions = {}): SynthesizedStack {
   const outdir = mkdtempSync(join(tmpdir(), 'gadget-cdk-'));
-  const app = new App({ context: CDK_CONTEXT, outdir, builtinCloudFormationValidation: false });
+  const context = options.bundle === false ? { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } : CDK_CONTEXT;
+  const app = new App({ context, outdir, builtinCloudFormationValidation: options.validate ?? false });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const stack = new GadgetSalesCdcStack(app, 'GadgetSalesCdc', { config: StackConfigSchema.parse(config) });
+  const stack = new GadgetSalesCdcStack(app, 'GadgetSalesCdc', {
+    config: StackConfigSchema.parse(config),
+    ...(options.env ? { env: options.env } : {}),
+  });
   const template = Template.fromStack(stack);
   return { app, stack, template, outdir, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
 }
