@@ -51,37 +51,53 @@ let lastIso = '';
  * does not conform is a format-conversion failure and drops out of the table).
  */
 export function ordersCdcRow(fields: ChangeEventFields): ChangeEventRow {
-  const { columns } = fields;
   if (fields.timeMs !== lastTimeMs) {
     lastIso = new Date(fields.timeMs).toISOString();
     lastTimeMs = fields.timeMs;
   }
   const iso = lastIso;
+  // The common row has every value fitting: no copy of its columns, no list of names.
+  let { columns } = fields;
   let unrepresentable = '';
-  const value = (name: keyof OrderColumns) => {
-    const text = columns[name];
-    if (text !== UNREPRESENTABLE) return text;
-    unrepresentable += unrepresentable === '' ? name : `,${name}`;
-    return 'null';
-  };
+  if (anyUnrepresentable(columns)) {
+    columns = { ...columns };
+    for (const name of Object.keys(columns) as Array<keyof OrderColumns>) {
+      if (columns[name] !== UNREPRESENTABLE) continue;
+      columns[name] = 'null';
+      unrepresentable += unrepresentable === '' ? name : `,${name}`;
+    }
+  }
   const line =
-    `{"orderid":${value('orderid')}` +
-    `,"product_name":${value('product_name')}` +
-    `,"quantity":${value('quantity')}` +
-    `,"price":${value('price')}` +
+    `{"orderid":${columns.orderid}` +
+    `,"product_name":${columns.product_name}` +
+    `,"quantity":${columns.quantity}` +
+    `,"price":${columns.price}` +
     `,"cdc_event_type":"${fields.eventName}"` +
     `,"creation_datetime":"${iso}"` +
     `,"event_id":${JSON.stringify(fields.eventID)}` +
     `,"sequence_number":"${fields.sequenceNumber}"` +
     `,"event_time_ms":${fields.timeMs}` +
-    `,"status":${value('status')}` +
-    `,"customer_id":${value('customer_id')}` +
-    `,"created_at":${value('created_at')}` +
-    `,"updated_at":${value('updated_at')}` +
+    `,"status":${columns.status}` +
+    `,"customer_id":${columns.customer_id}` +
+    `,"created_at":${columns.created_at}` +
+    `,"updated_at":${columns.updated_at}` +
     `,"ttl_delete":${fields.ttlDelete}` +
     `,"image_json":${fields.imageJsonLiteral}` +
     `,"unrepresentable":${unrepresentable === '' ? 'null' : `"${unrepresentable}"`}}\n`;
   return { line, dt: iso.slice(0, 10), unrepresentable };
+}
+
+function anyUnrepresentable(c: OrderColumns): boolean {
+  return (
+    c.orderid === UNREPRESENTABLE ||
+    c.product_name === UNREPRESENTABLE ||
+    c.quantity === UNREPRESENTABLE ||
+    c.price === UNREPRESENTABLE ||
+    c.status === UNREPRESENTABLE ||
+    c.customer_id === UNREPRESENTABLE ||
+    c.created_at === UNREPRESENTABLE ||
+    c.updated_at === UNREPRESENTABLE
+  );
 }
 
 /** Every order column null: where an image has no such attribute. */
