@@ -42,7 +42,7 @@ describe('gadget-cdc replay and redrive on the real local stack', () => {
 
       const redrive = await runCli(['redrive', '--data-dir', dataDir.path]);
       expect(redrive.code, redrive.stderr).toBe(0);
-      expect(redrive.stdout).toMatch(/Nothing to redrive: no error objects under .*errors\./);
+      expect(redrive.stdout).toMatch(/Nothing to redrive: no error objects under .*errors\/\./);
       expect(redrive.stdout).toMatch(NOTHING_LOST);
 
       const bad = await runCli(['replay', '--from', 'yesterday', '--data-dir', dataDir.path]);

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { STACK_OUTPUT_KEYS, type StackOutputName } from '../../src/aws/stack-output-keys.ts';
+import { ERRORS_PREFIX, partitionPrefix } from '../../src/catalog/lake-layout.ts';
 import { AlarmTopic } from './alarm-topic.ts';
 import { AthenaWorkGroup } from './athena-workgroup.ts';
 import { CapturePipe } from './capture-pipe.ts';
@@ -86,7 +87,7 @@ export class GadgetSalesCdcStack extends Stack {
     const outputs: Record<StackOutputName, [string, string]> = {
       tableName: [orders.table.tableName, 'DynamoDB orders table (gadget-cdc generate --target aws)'],
       streamName: [changes.stream.streamName, 'Kinesis stream of every change'],
-      bucketName: [lake.bucket.bucketName, 'Lake bucket: orders_cdc/dt=…/ and errors/'],
+      bucketName: [lake.bucket.bucketName, `Lake bucket: ${partitionPrefix('…')} and ${ERRORS_PREFIX}`],
       workGroupName: [athena.workGroup.ref, 'Athena workgroup (gadget-cdc query --target aws)'],
       databaseName: [catalog.database.databaseName, 'Glue database holding orders_cdc'],
       deliveryStreamName: [delivery.deliveryStream.deliveryStreamName, 'Firehose stream'],

@@ -156,8 +156,7 @@ export class LakeDelivery extends Construct {
     if (props.sourceBackup)
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArn}/${SOURCE_BACKUP_PREFIX}*]`,
-        reason:
-          'The source backup is written under source-backup/<yyyy/MM/dd/HH>/ with generated names; the grant is limited to that prefix.',
+        reason: `The source backup is written under ${SOURCE_BACKUP_PREFIX}<yyyy/MM/dd/HH>/ with generated names; the grant is limited to that prefix.`,
       });
 
     // Grants the L2 would add go nowhere: the policy above is the whole of what the role may do.

@@ -12,6 +12,7 @@ import type { DeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { errorTypePrefix } from '../../src/catalog/lake-layout.ts';
 import type { TransformFunction } from './transform-function.ts';
 
 export interface PipelineAlarmsProps {
@@ -147,14 +148,14 @@ export class PipelineAlarms extends Construct {
       alarm(
         'TransformRecordsFailed',
         'The transform marked records ProcessingFailed (from its log line): their raw bytes and reason are ' +
-          'under errors/processing-failed/.',
+          `under ${errorTypePrefix('processing-failed')}.`,
         transform.metricProcessingFailedRecords({ period }),
         0,
       ),
       alarm(
         'ConversionFailed',
         'Firehose could not convert rows to Parquet (FailedConversion.Records): they are under ' +
-          'errors/format-conversion-failed/.',
+          `${errorTypePrefix('format-conversion-failed')}.`,
         firehose.metric('FailedConversion.Records', sum),
         0,
       ),

@@ -4,6 +4,7 @@ import {
   DEFAULT_GLUE_DATABASE,
   DEFAULT_STACK_NAME,
 } from '../../src/aws/deployed-names.ts';
+import { SOURCE_BACKUP_PREFIX } from '../../src/catalog/lake-layout.ts';
 import { DeliveryConfigSchema } from '../../src/delivery/delivery-config.ts';
 import { ResourceNamesSchema } from '../../src/local/local-stack-config.ts';
 
@@ -45,7 +46,9 @@ export const StackConfigSchema = z.object({
     .describe('Subscribe this address to the alarm topic (AWS sends it a confirmation mail first)'),
   sourceBackup: contextBoolean
     .default(false)
-    .describe('Also keep every source record as Firehose read it, gzipped, under source-backup/ in the lake'),
+    .describe(
+      `Also keep every source record as Firehose read it, gzipped, under ${SOURCE_BACKUP_PREFIX} in the lake`,
+    ),
 });
 export type StackConfig = z.infer<typeof StackConfigSchema>;
 export type StackConfigInput = z.input<typeof StackConfigSchema>;

@@ -4,6 +4,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { duckdbColumnsStruct, duckdbType } from './duckdb-columns.ts';
 import { invalidSqlError } from './invalid-sql-error.ts';
+import { TABLE_NAME } from './lake-layout.ts';
 import { LakeObjectError, unreadableObjectIn } from './lake-object-error.ts';
 import { namedQuerySql } from './named-queries.ts';
 import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
@@ -140,7 +141,7 @@ export class DuckDbLake implements QueryEngine {
  * while there are none. JSON lines are read with the table's own column types, as the Glue table types them.
  */
 function ordersCdcSource(lakeDir: string): string {
-  const root = join(lakeDir, 'orders_cdc');
+  const root = join(lakeDir, TABLE_NAME);
   const names = existsSync(root) ? readdirSync(root, { recursive: true }).map(String) : [];
   const has = (extension: string) => names.some((name) => name.endsWith(extension));
   const sources: string[] = [];
@@ -171,7 +172,7 @@ function readJson(files: string): string {
  * reason; on a separate instance, since some read errors leave DuckDB's unusable.
  */
 async function findUnreadableObject(lakeDir: string): Promise<{ path: string; reason: string } | undefined> {
-  const root = join(lakeDir, 'orders_cdc');
+  const root = join(lakeDir, TABLE_NAME);
   const objects = existsSync(root)
     ? readdirSync(root, { recursive: true })
         .map(String)

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PipelineError } from '../errors/pipeline-error.ts';
+import { TABLE_NAME } from './lake-layout.ts';
 
 /**
  * An object of the lake that cannot be read (truncated, empty, or not the format its name says), so no query
@@ -35,7 +36,7 @@ export function unreadableObjectIn(
   message: string,
   lakeDir: string,
 ): { path: string; reason: string } | undefined {
-  const root = `${join(lakeDir, 'orders_cdc')}/`;
+  const root = `${join(lakeDir, TABLE_NAME)}/`;
   for (let at = message.indexOf(root); at !== -1; at = message.indexOf(root, at + 1)) {
     const quoted = /^[^'"\n*]+/.exec(message.slice(at))?.[0] ?? '';
     for (const candidate of [quoted, quoted.split(/\s/)[0] ?? '']) {

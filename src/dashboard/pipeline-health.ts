@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { ERRORS_PREFIX, TABLE_PREFIX } from '../catalog/lake-layout.ts';
 import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
 import type { FirehoseErrorRecord } from '../delivery/error-record.ts';
 import { LocalDiskStore } from '../lake/local-disk-store.ts';
@@ -74,8 +75,8 @@ export async function pipelineHealth(
     note: 'changes in the lake with a value a column cannot hold: NULL there, exact in image_json',
   };
   const store = existsSync(lakeDir) ? new LocalDiskStore(lakeDir) : undefined;
-  const objects = (await store?.list('orders_cdc/')) ?? [];
-  const errorObjects = (await store?.list('errors/')) ?? [];
+  const objects = (await store?.list(TABLE_PREFIX)) ?? [];
+  const errorObjects = (await store?.list(ERRORS_PREFIX)) ?? [];
   const lake = {
     objects: objects.length,
     bytes: objects.reduce((sum, object) => sum + object.size, 0),

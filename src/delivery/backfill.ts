@@ -3,6 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { wireItem } from '../aws/wire-item.ts';
+import { partitionDate, partitionPrefix } from '../catalog/lake-layout.ts';
 import { writeFileDurably } from '../checkpoint/durable-file.ts';
 import type { ObjectStore } from '../lake/object-store.ts';
 import { ParquetEncoder } from '../lake/parquet-encoder.ts';
@@ -59,9 +60,8 @@ export async function backfill(
       const scannedAt = options.now?.() ?? Date.now();
       const lines = (page.Items ?? []).map((item) => snapshotRow(item, scannedAt));
       if (lines.length > 0) {
-        const dt = new Date(scannedAt).toISOString().slice(0, 10);
         const key = objectKey({
-          prefix: `orders_cdc/dt=${dt}/`,
+          prefix: partitionPrefix(partitionDate(scannedAt)),
           deliveryStream: 'backfill',
           version: 1,
           oldestArrivalMs: scannedAt,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATA_OUTPUT_PREFIX, ERROR_OUTPUT_PREFIX } from '../catalog/lake-layout.ts';
 
 /**
  * The local Firehose's settings, named after the delivery stream's (AWS_CONTRACTS.md, Firehose). Defaults are
@@ -39,8 +40,8 @@ export const DeliveryConfigSchema = z.object({
     })
     .default({ sizeBytes: 5 * 1024 * 1024, intervalMs: 1_000 }),
   invocationRetries: z.number().int().min(0).default(3),
-  prefix: z.string().default('orders_cdc/dt=!{partitionKeyFromLambda:dt}/'),
-  errorOutputPrefix: z.string().default('errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/'),
+  prefix: z.string().default(DATA_OUTPUT_PREFIX),
+  errorOutputPrefix: z.string().default(ERROR_OUTPUT_PREFIX),
   /** Data objects: Parquet (Snappy; Firehose's record format conversion) or the transform's JSON lines. */
   format: z.enum(['PARQUET', 'JSON']).default('PARQUET'),
   /** For JSON objects (data and errors); Parquet compresses inside the file. */

@@ -8,6 +8,7 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { backoffDelayMs, DEFAULT_BACKOFF, isRetryableAwsError, sleep } from '../aws/backoff.ts';
+import { TABLE_NAME } from '../catalog/lake-layout.ts';
 import { type ShardCheckpoint, ShardCheckpointStore } from '../checkpoint/shard-checkpoints.ts';
 import { ParquetEncoder } from '../lake/parquet-encoder.ts';
 import { HintedBuffer } from './buffer.ts';
@@ -345,7 +346,7 @@ export class DeliveryWorker {
       rawData: Buffer.from(row.bytes).toString('base64'),
       sequenceNumber: row.record.sequenceNumber,
       subSequenceNumber: 0,
-      dataCatalogTable: { databaseName: 'local', tableName: 'orders_cdc', region: this.config.region },
+      dataCatalogTable: { databaseName: 'local', tableName: TABLE_NAME, region: this.config.region },
     });
     this.bufferError('format-conversion-failed', row.record, line, now);
   }

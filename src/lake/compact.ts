@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { partitionOf, TABLE_PREFIX } from '../catalog/lake-layout.ts';
 import { sqlString } from '../catalog/sql-literal.ts';
 import { objectKey } from '../delivery/object-name.ts';
 import type { LocalDiskStore } from './local-disk-store.ts';
@@ -31,10 +32,10 @@ export async function compactLake(
 ): Promise<CompactionResult[]> {
   const targetBytes = options.targetBytes ?? DEFAULT_TARGET_BYTES;
   const byPartition = new Map<string, string[]>();
-  for (const { key, size } of await lake.list('orders_cdc/')) {
-    const match = /^(orders_cdc\/dt=[^/]+\/)[^/]+\.parquet$/.exec(key);
-    if (!match || size >= targetBytes) continue;
-    byPartition.set(match[1] as string, [...(byPartition.get(match[1] as string) ?? []), key]);
+  for (const { key, size } of await lake.list(TABLE_PREFIX)) {
+    const partition = partitionOf(key)?.prefix;
+    if (!partition || !key.endsWith('.parquet') || size >= targetBytes) continue;
+    byPartition.set(partition, [...(byPartition.get(partition) ?? []), key]);
   }
   const results: CompactionResult[] = [];
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });

@@ -1,3 +1,4 @@
+import { partitionPrefix } from '../catalog/lake-layout.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
 
 /** One object as `ObjectStore.list` reports it. */
@@ -42,7 +43,7 @@ export class InvalidObjectKeyError extends PipelineError {
       'lake',
       'INVALID_OBJECT_KEY',
       `Invalid object key ${JSON.stringify(key)}: ${rule}. Keys are relative '/'-separated paths such as ` +
-        '"orders_cdc/dt=2026-01-31/file.parquet".',
+        `"${partitionPrefix('2026-01-31')}file.parquet".`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { canonicalNumber } from '../aws/canonical-item.ts';
+import { partitionDate } from '../catalog/lake-layout.ts';
 import { DYNAMODB_NUMBER, isObject } from './attribute-json.ts';
 
 /** One `orders_cdc` row as a JSON line (ending in "\n"), and its partition. */
@@ -44,6 +45,7 @@ export interface ChangeEventFields {
 /** A batch's changes mostly share a second: format its time once. */
 let lastTimeMs = Number.NaN;
 let lastIso = '';
+let lastDate = '';
 
 /**
  * The `orders_cdc` row, columns in ORDERS_CDC_COLUMNS order. Every value conforms to the column's type, as
@@ -53,6 +55,7 @@ let lastIso = '';
 export function ordersCdcRow(fields: ChangeEventFields): ChangeEventRow {
   if (fields.timeMs !== lastTimeMs) {
     lastIso = new Date(fields.timeMs).toISOString();
+    lastDate = partitionDate(fields.timeMs);
     lastTimeMs = fields.timeMs;
   }
   const iso = lastIso;
@@ -84,7 +87,7 @@ export function ordersCdcRow(fields: ChangeEventFields): ChangeEventRow {
     `,"ttl_delete":${fields.ttlDelete}` +
     `,"image_json":${fields.imageJsonLiteral}` +
     `,"unrepresentable":${unrepresentable === '' ? 'null' : `"${unrepresentable}"`}}\n`;
-  return { line, dt: iso.slice(0, 10), unrepresentable };
+  return { line, dt: lastDate, unrepresentable };
 }
 
 function anyUnrepresentable(c: OrderColumns): boolean {

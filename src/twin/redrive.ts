@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { ERRORS_PREFIX, partitionPrefix, TABLE_NAME } from '../catalog/lake-layout.ts';
 import { ERROR_CODES, errorRecordLine, formatConversionErrorLine } from '../delivery/error-record.ts';
 import { objectKey } from '../delivery/object-name.ts';
 import { convertToParquet } from '../delivery/record-format-conversion.ts';
@@ -51,8 +52,6 @@ interface ErrorLine {
   readonly sequenceNumber?: string;
 }
 
-const DATA_PREFIX = 'orders_cdc/';
-
 /**
  * Sends the records under `errors/` back: processing failures through the transform as it is now (after a
  * fix), format conversion failures through the conversion again; every row that lands is written to the lake
@@ -67,7 +66,7 @@ export async function redriveErrors(options: {
   readonly onProgress?: (progress: RedriveProgress) => void;
 }): Promise<RedriveResult> {
   const { lake } = options;
-  const keys = (await lake.list('errors/')).map((object) => object.key);
+  const keys = (await lake.list(ERRORS_PREFIX)).map((object) => object.key);
   const encoder = await ParquetEncoder.create();
   const written: string[] = [];
   let landed = 0;
@@ -152,7 +151,7 @@ async function redriveObject(
       remaining.push(conversionFailedLine(row.line, reason, now));
     if (conversion.body === undefined) continue;
     const objectName = objectKey({
-      prefix: `${DATA_PREFIX}dt=${dt}/`,
+      prefix: partitionPrefix(dt),
       deliveryStream: 'redrive',
       version: 1,
       oldestArrivalMs: Math.min(...conversion.converted.map((row) => row.line.arrivalTimestamp)),
@@ -202,6 +201,6 @@ function conversionFailedLine(line: ErrorLine, reason: string, now: number): str
     rawData: line.rawData,
     sequenceNumber: line.sequenceNumber ?? '',
     subSequenceNumber: 0,
-    dataCatalogTable: { databaseName: 'local', tableName: 'orders_cdc', region: 'local' },
+    dataCatalogTable: { databaseName: 'local', tableName: TABLE_NAME, region: 'local' },
   });
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { partitionPrefix } from '../../catalog/lake-layout.ts';
 import { compactLake } from '../../lake/compact.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { existingLake } from '../lake-location.ts';
@@ -8,7 +9,7 @@ export function compactCommand(): Command {
   const command = new Command('compact')
     .summary('merge the lake’s small Parquet files, one per dt partition (safe while the delivery runs)')
     .description(
-      'Merges the small Parquet objects of each orders_cdc/dt=… partition of the lake into one, rows kept exactly ' +
+      `Merges the small Parquet objects of each ${partitionPrefix('…')} partition of the lake into one, rows kept exactly ` +
         '(copies of the same event once). The merged object is written whole before its inputs are deleted, and the ' +
         'delivery only ever adds new objects, so it is safe to run while `gadget-cdc up` or `deliver` runs.',
     )

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { errorTypePrefix, partitionPrefix } from '../../catalog/lake-layout.ts';
 import { type DeliveryConfigInput, DeliveryConfigSchema } from '../../delivery/delivery-config.ts';
 import { type DeliveryMetrics, DeliveryWorker, type WrittenObject } from '../../delivery/delivery-worker.ts';
 import { quietTransform } from '../../delivery/quiet-transform.ts';
@@ -35,8 +36,8 @@ export function deliverCommand(): Command {
     .summary('run the local Firehose: Kinesis stream → transform → lake folder, until Ctrl-C')
     .description(
       'Reads every shard of the Kinesis stream, runs the transform Lambda over Firehose-sized batches, and writes each ' +
-        'change as an orders_cdc row under <lake>/orders_cdc/dt=YYYY-MM-DD/ (Parquet, or JSON lines), failures with their raw bytes ' +
-        'under <lake>/errors/processing-failed/YYYY/MM/DD/HH/. Checkpoints each shard under <data-dir>/checkpoints/delivery ' +
+        `change as an orders_cdc row under <lake>/${partitionPrefix('YYYY-MM-DD')} (Parquet, or JSON lines), failures with their raw bytes ` +
+        `under <lake>/${errorTypePrefix('processing-failed')}YYYY/MM/DD/HH/. Checkpoints each shard under <data-dir>/checkpoints/delivery ` +
         'once its rows are written: a restart, even after a crash, loses nothing.',
     )
     .option('--stream <name>', 'Kinesis stream (the source)', parseStreamName, DEFAULT_STREAM_NAME)

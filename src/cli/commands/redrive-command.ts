@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { formatCheck, holds } from '../../catalog/current-orders-check.ts';
+import { ERRORS_PREFIX } from '../../catalog/lake-layout.ts';
 import { quietTransform } from '../../delivery/quiet-transform.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { handler } from '../../transform/handler.ts';
@@ -46,7 +47,7 @@ export function redriveCommand(): Command {
         line.done();
         console.log(
           result.objects === 0 && result.landed + result.stillFailing === 0
-            ? `Nothing to redrive: no error objects under ${join(lakeDir, 'errors')}.`
+            ? `Nothing to redrive: no error objects under ${join(lakeDir, ERRORS_PREFIX)}.`
             : `Redrive: ${result.objects} error objects, ${result.landed} records landed in the lake ` +
                 `(${result.written.length} objects), ${result.stillFailing} still failing (left under errors/).`,
         );

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
+import { TABLE_PREFIX } from '../../catalog/lake-layout.ts';
 import { ShardCheckpointStore } from '../../checkpoint/shard-checkpoints.ts';
 import type { PipelineError } from '../../errors/pipeline-error.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
@@ -90,7 +91,7 @@ async function checkpointLines(
 async function lakeLines(lakeDir: string): Promise<string[]> {
   const lake = await DuckDbLake.open(lakeDir);
   try {
-    const objects = existsSync(lakeDir) ? await new LocalDiskStore(lakeDir).list('orders_cdc/') : [];
+    const objects = existsSync(lakeDir) ? await new LocalDiskStore(lakeDir).list(TABLE_PREFIX) : [];
     const bytes = objects.reduce((sum, object) => sum + object.size, 0);
     const [events] = await lake.rows(
       `SELECT count(*) AS rows, count(DISTINCT event_id) AS events, max(updated_at) AS newest,

@@ -1,0 +1,51 @@
+import { ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
+
+/**
+ * The lake's layout, the same in the local lake folder and in the S3 bucket: the one place its prefixes are
+ * spelled. The delivery writes to it (as Firehose's prefixes), the catalog reads it (DuckDB views, the Glue
+ * table's location and partition projection), compaction, backfill, redrive, status and the dashboard walk it,
+ * and infra/ builds the bucket's grants and lifecycle from it.
+ *
+ *   orders_cdc/dt=YYYY-MM-DD/<object>        one object of `orders_cdc` rows (Parquet or JSON lines)
+ *   errors/<error-output-type>/YYYY/MM/DD/HH/<object>   Firehose's error records
+ *   source-backup/YYYY/MM/DD/HH/<object>     the source records, on AWS with -c sourceBackup=true
+ */
+
+/** The table's name, and the name of its folder (Athena's `FROM orders_cdc`, Glue's location). */
+export const TABLE_NAME = 'orders_cdc';
+/** The table's location: its partitions are the `dt=…/` folders below. */
+export const TABLE_PREFIX = `${TABLE_NAME}/`;
+/** Where failed records land, under a folder per error output type. */
+export const ERRORS_PREFIX = 'errors/';
+/** Where Firehose keeps the source records when asked to (AWS only: the local twin keeps its Kinesis records). */
+export const SOURCE_BACKUP_PREFIX = 'source-backup/';
+
+const DT = ORDERS_CDC_PARTITION.name;
+
+/** The data prefix as Firehose evaluates it: the `dt` partition key the transform returns for each row. */
+export const DATA_OUTPUT_PREFIX = `${TABLE_PREFIX}${DT}=!{partitionKeyFromLambda:${DT}}/`;
+/** The error prefix as Firehose evaluates it (dynamic partitioning requires one). */
+export const ERROR_OUTPUT_PREFIX = `${ERRORS_PREFIX}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`;
+
+/** The partition folder of a date: `orders_cdc/dt=2026-12-01/`. */
+export function partitionPrefix(date: string): string {
+  return `${TABLE_PREFIX}${DT}=${date}/`;
+}
+
+/** The partition date of a time (UTC), YYYY-MM-DD. */
+export function partitionDate(timeMs: number): string {
+  return new Date(timeMs).toISOString().slice(0, 10);
+}
+
+/** The error folder of one error output type: `errors/processing-failed/`. */
+export function errorTypePrefix(errorOutputType: string): string {
+  return `${ERRORS_PREFIX}${errorOutputType}/`;
+}
+
+const PARTITION_OBJECT = new RegExp(`^(${TABLE_PREFIX}${DT}=([^/]+)/)[^/]+$`);
+
+/** The partition folder and date of an object's key directly in a partition; undefined for any other key. */
+export function partitionOf(key: string): { readonly prefix: string; readonly date: string } | undefined {
+  const match = PARTITION_OBJECT.exec(key);
+  return match ? { prefix: match[1] as string, date: match[2] as string } : undefined;
+}
