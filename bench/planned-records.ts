@@ -43,7 +43,7 @@ function firehoseRecord(change: OrderChange, i: number, seed: string): FirehoseT
   };
 }
 
-/** A DynamoDB stream record as EventBridge Pipes puts it on Kinesis (AWS_CONTRACTS.md). */
+/** A DynamoDB stream record as EventBridge Pipes puts it on Kinesis (docs/aws-contracts.md, Pipes). */
 function pipesStreamRecord(change: OrderChange, i: number, seed: string): unknown {
   const eventName = change.kind === 'insert' ? 'INSERT' : change.kind === 'update' ? 'MODIFY' : 'REMOVE';
   const orderid = change.kind === 'delete' ? change.previous.orderid : change.order.orderid;

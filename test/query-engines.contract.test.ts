@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaEngine } from '../src/catalog/athena-engine.ts';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
 import { namedQueries, namedQuerySql } from '../src/catalog/named-queries.ts';
-import { plainValue } from '../src/cli/result-table.ts';
+import { plainValue } from '../src/catalog/plain-value.ts';
 import { writeLakeOf } from './helpers/lake-of-events.ts';
 import { ScriptedAthena } from './helpers/scripted-athena.ts';
 import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
 /**
- * The QueryEngine contract over both engines (ARCHITECTURE.md): every named query gives the same rows whether
+ * The QueryEngine contract over both engines (docs/architecture.md): every named query gives the same rows whether
  * DuckDB runs it over the lake or Athena does. Athena cannot run here, so it answers with what DuckDB
  * computed, serialised as Athena serialises results (every value as text, types in ColumnInfo, the header
  * row, pages of two rows); the Athena engine must turn that back into the very rows DuckDB gave.

@@ -5,7 +5,7 @@ import { itemToJson } from '../transform/attribute-json.ts';
 import type { DuckDbLake } from './duckdb-lake.ts';
 import { type LosslessJson, parseLosslessJson } from './lossless-json.ts';
 
-/** The central invariant's verdict (RELIABILITY.md): lost / unexpected / different, and duplicates seen. */
+/** The central invariant's verdict (docs/reliability.md): lost / unexpected / different, and duplicates seen. */
 export interface CurrentOrdersCheck {
   readonly tableItems: number;
   readonly currentOrders: number;

@@ -21,7 +21,7 @@ export interface DuckDbLakeOptions {
   /**
    * For SQL that users type (the dashboard's console): files readable only under the lake folder, no other
    * file, network or extension access, memory and threads capped, and the configuration locked so no
-   * statement can undo any of it (TOOLING.md, RELIABILITY.md).
+   * statement can undo any of it (docs/tooling.md, docs/reliability.md).
    */
   readonly lockedDown?: { readonly threads?: number; readonly memoryLimit?: string };
 }

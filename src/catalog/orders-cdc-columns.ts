@@ -1,7 +1,7 @@
 /**
  * The `orders_cdc` table: one row per change event. This is the single definition the transform writes,
  * and from which the lake's Parquet schema, the DuckDB views and the Glue table are derived. Column names
- * are a contract (ARCHITECTURE.md): the first six are the original tutorial's Athena columns.
+ * are a contract (docs/architecture.md, fixed points): the first six are the original tutorial's Athena columns.
  */
 export interface OrdersCdcColumn {
   readonly name: string;

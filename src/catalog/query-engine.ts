@@ -9,7 +9,7 @@ export interface QueryEngine {
   /**
    * Runs one statement and returns its rows as column name → value. Values are plain JavaScript where the
    * engine can say so exactly; DuckDB may still return `bigint` and decimal objects (see `plainValue` in
-   * `src/cli/result-table.ts`), Athena gives numbers, booleans, strings and `null`.
+   * `src/catalog/plain-value.ts`), Athena gives numbers, booleans, strings and `null`.
    */
   rows(sql: string): Promise<Record<string, unknown>[]>;
   /** Releases what the engine holds (a DuckDB instance, an SDK client it created); no `rows` after this. */

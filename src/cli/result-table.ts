@@ -1,13 +1,6 @@
 /** Query results for people (an aligned table) and for programs (JSON lines, CSV). */
 export type ResultRow = Record<string, unknown>;
 
-/** DuckDB values as plain JavaScript: bigints within 2^53 as numbers, decimals and the like as their text. */
-export function plainValue(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
-  if (value !== null && typeof value === 'object') return String(value);
-  return value;
-}
-
 export function formatTable(rows: readonly ResultRow[], maxWidth = 60): string {
   if (rows.length === 0) return '(no rows)';
   const columns = Object.keys(rows[0] as ResultRow);

@@ -17,16 +17,8 @@ import {
   parseTableName,
 } from './option-parsers.ts';
 
-export interface StackOptions {
-  dataDir: string;
-  dynamodbPort?: number;
-  kinesisPort?: number;
-  table: string;
-  stream: string;
-  shards: number;
-  /** Abandons the start (Ctrl-C while the stack starts): what started is stopped, StartInterruptedError. */
-  abortSignal?: AbortSignal;
-}
+/** The options `addStackOptions` adds, as the local twin takes them. */
+export type { StackOptions } from '../twin/stack-start.ts';
 
 export interface GeneratorOptions {
   rate: number | 'max';

@@ -68,7 +68,7 @@ function readStaticFiles(): StaticFiles {
  * The live dashboard: one page on 127.0.0.1 (sales, the CDC flow, pipeline health, the projection, a SQL
  * console), panels pushed by server-sent events. Every request must name a loopback host (no DNS rebinding);
  * no CORS header is ever sent; the console needs the page's per-session token and runs on a locked-down
- * DuckDB connection limited to the lake (RELIABILITY.md).
+ * DuckDB connection limited to the lake (docs/reliability.md, Security).
  */
 export class DashboardServer {
   readonly token = randomBytes(24).toString('hex');

@@ -1,6 +1,6 @@
 import type { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { namedQuerySql } from '../catalog/named-queries.ts';
-import { plainValue } from '../cli/result-table.ts';
+import { plainValue } from '../catalog/plain-value.ts';
 import { type ProjectionLine, projectionLine } from './projection-line.ts';
 
 type Row = Record<string, unknown>;

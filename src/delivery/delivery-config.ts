@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DATA_OUTPUT_PREFIX, ERROR_OUTPUT_PREFIX } from '../catalog/lake-layout.ts';
 
 /**
- * The local Firehose's settings, named after the delivery stream's (AWS_CONTRACTS.md, Firehose). Defaults are
+ * The local Firehose's settings, named after the delivery stream's (docs/aws-contracts.md, Firehose). Defaults are
  * tuned for freshness locally (about a second end to end); AWS's own defaults are 1 MB / 60 s for the
  * processor and 5 MiB / 300 s for S3, and any of them can be set.
  */

@@ -36,7 +36,7 @@ export interface ObjectWriter {
   put(key: string, body: Uint8Array): Promise<void>;
 }
 
-/** What the delivery has done, for status, the dashboard and the tests (RELIABILITY.md "Accounting"). */
+/** What the delivery has done, for status, the dashboard and the tests (docs/reliability.md, "Accounting"). */
 export class DeliveryMetrics {
   recordsIn = 0;
   ok = 0;

@@ -10,7 +10,7 @@ interface ErrorRecordFields {
 }
 
 /**
- * One line of Firehose's error output (AWS_CONTRACTS.md, Firehose): a record the transform failed, or every
+ * One line of Firehose's error output (docs/aws-contracts.md, Firehose): a record the transform failed, or every
  * record of an invocation that failed after its retries, with its original bytes.
  */
 export interface FirehoseErrorRecord extends ErrorRecordFields {

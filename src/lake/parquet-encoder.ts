@@ -7,7 +7,7 @@ import { sqlString } from '../catalog/sql-literal.ts';
 
 /**
  * Turns `orders_cdc` JSON lines into a Parquet file (Snappy, as Firehose's record format conversion writes) with
- * the table's own column types, through DuckDB: the fastest Parquet writer on this stack (TOOLING.md).
+ * the table's own column types, through DuckDB: the fastest Parquet writer on this stack (docs/tooling.md).
  */
 export class ParquetEncoder {
   private files = 0;

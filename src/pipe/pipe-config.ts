@@ -3,7 +3,7 @@ import { DEFAULT_BACKOFF } from '../aws/backoff.ts';
 import { ORDER_KEY_PATH } from './partition-key.ts';
 
 /**
- * The pipe's settings, named after the EventBridge Pipe's where they mirror one (AWS_CONTRACTS.md, Pipes).
+ * The pipe's settings, named after the EventBridge Pipe's where they mirror one (docs/aws-contracts.md, Pipes).
  * Defaults: TRIM_HORIZON (nothing written before the first start is missed), BatchSize 100, no batching
  * window, polling 4 times a second, the order key as partition key.
  */

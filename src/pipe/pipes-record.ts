@@ -1,7 +1,7 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { type WireItem, wireItem } from '../aws/wire-item.ts';
 
-/** A DynamoDB stream record in the JSON shape EventBridge Pipes puts on Kinesis (AWS_CONTRACTS.md). */
+/** A DynamoDB stream record in the JSON shape EventBridge Pipes puts on Kinesis (docs/aws-contracts.md, Pipes). */
 export interface PipesRecord {
   readonly eventID: string;
   readonly eventName: string;

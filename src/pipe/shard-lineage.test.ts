@@ -320,7 +320,7 @@ describe('the pipe restarted over its checkpoints (scripted DynamoDB Streams)', 
   });
 });
 
-// At least once (ARCHITECTURE.md, delivery semantics): whatever is written after a LATEST start must arrive.
+// At least once (docs/architecture.md, delivery semantics): whatever is written after a LATEST start must arrive.
 describe('the pipe started at LATEST (scripted DynamoDB Streams)', () => {
   it('loses nothing written after the start when its LATEST iterator is renewed before a first delivery', async () => {
     const streams = new ScriptedStreams().addShard('only');

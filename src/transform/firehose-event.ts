@@ -1,5 +1,5 @@
 /**
- * The Firehose data-transformation contract (AWS_CONTRACTS.md, Firehose section), Kinesis-source flavour.
+ * The Firehose data-transformation contract (docs/aws-contracts.md, Firehose), Kinesis-source flavour.
  * Firehose invokes the Lambda with a batch of records and requires every `recordId` back exactly once.
  */
 export interface FirehoseTransformationEvent {

@@ -1,11 +1,10 @@
 import type { AwsClients } from '../aws/aws-clients.ts';
 import { type CurrentOrdersCheck, checkCurrentOrders } from '../catalog/current-orders-check.ts';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
-import { startStackWithResources } from '../cli/commands/local-command.ts';
-import type { StackOptions } from '../cli/shared-options.ts';
-import { connectToClients } from '../cli/stack-connection.ts';
 import { preflightDataDir, resolveExistingDataDir } from '../local/data-dir-preflight.ts';
 import { findRunningStack } from '../local/stack-lock.ts';
+import { connectToClients } from './stack-connection.ts';
+import { type StackOptions, startStackWithResources } from './stack-start.ts';
 
 /** The local twin as a command that repairs the lake finds it: clients of its stack and its names. */
 export interface LocalSession {
@@ -46,7 +45,7 @@ export async function withLocalStack<T>(
   }
 }
 
-/** The central invariant over the session's lake and table (RELIABILITY.md). */
+/** The central invariant over the session's lake and table (docs/reliability.md). */
 export async function checkSession(session: LocalSession, lakeDir: string): Promise<CurrentOrdersCheck> {
   const lake = await DuckDbLake.open(lakeDir);
   try {

@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { sleep } from '../aws/backoff.ts';
 import { writeFileDurably } from '../checkpoint/durable-file.ts';
-import { deliveryCheckpointDir, localDelivery } from '../cli/commands/deliver-command.ts';
 import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
+import { deliveryCheckpointDir, localDelivery } from './local-delivery.ts';
 
 /** Where a replay starts reading every shard: its oldest record kept, or the first at or after a time. */
 export type ReplayStart = { readonly position: 'TRIM_HORIZON' } | { readonly timestampMs: number };

@@ -4,9 +4,9 @@ import { backfill, backfillCheckpointFile } from '../../delivery/backfill.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { preflightDataDir, resolveExistingDataDir } from '../../local/data-dir-preflight.ts';
 import { DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
+import { connectToClients } from '../../twin/stack-connection.ts';
 import { parseFolder, parseTableName } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
-import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
 
 export function backfillCommand(): Command {

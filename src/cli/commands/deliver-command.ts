@@ -1,18 +1,16 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { errorTypePrefix, partitionPrefix } from '../../catalog/lake-layout.ts';
-import { type DeliveryConfigInput, DeliveryConfigSchema } from '../../delivery/delivery-config.ts';
-import { type DeliveryMetrics, DeliveryWorker, type WrittenObject } from '../../delivery/delivery-worker.ts';
-import { quietTransform } from '../../delivery/quiet-transform.ts';
-import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { DeliveryConfigSchema } from '../../delivery/delivery-config.ts';
+import type { DeliveryMetrics } from '../../delivery/delivery-worker.ts';
 import { checkDeliveryCheckpoints } from '../../local/checkpoint-positions.ts';
 import { preflightDataDir } from '../../local/data-dir-preflight.ts';
 import { DEFAULT_STREAM_NAME } from '../../local/local-stack-config.ts';
-import { handler } from '../../transform/handler.ts';
+import { deliveryCheckpointDir, localDelivery } from '../../twin/local-delivery.ts';
+import { connectToClients } from '../../twin/stack-connection.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { parseChoice, parseFolder, parseStreamName, parseWholeUnits } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
-import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
 
 const STARTING_POSITIONS = ['TRIM_HORIZON', 'LATEST'] as const;
@@ -118,36 +116,6 @@ export function deliverCommand(): Command {
       clients.destroy();
     }
   });
-}
-
-/** The delivery as the local twin runs it: the real transform, the lake folder, checkpoints in the data dir. */
-export function localDelivery(
-  clients: { kinesis: ConstructorParameters<typeof DeliveryWorker>[0]['kinesis'] },
-  dataDir: string,
-  streamName: string,
-  config: Partial<DeliveryConfigInput> & {
-    lakeDir?: string;
-    onObjectWritten?: (object: WrittenObject) => void;
-  } = {},
-): DeliveryWorker & { lake: LocalDiskStore } {
-  const { lakeDir, onObjectWritten, ...rest } = config;
-  const lake = new LocalDiskStore(lakeDir ?? join(dataDir, 'lake'));
-  const transform = quietTransform(handler, (text) => {
-    if (text.includes('"level":"WARN"')) process.stderr.write(`\n[transform] ${text}\n`);
-  });
-  const worker = new DeliveryWorker(
-    clients,
-    lake,
-    transform,
-    { kinesisStreamName: streamName, checkpointDir: deliveryCheckpointDir(dataDir), ...rest },
-    onObjectWritten,
-  );
-  return Object.assign(worker, { lake });
-}
-
-/** Where the local delivery keeps its checkpoints: `<this>/<delivery stream>/shards/<shardId>.json`. */
-export function deliveryCheckpointDir(dataDir: string): string {
-  return join(dataDir, 'checkpoints', 'delivery');
 }
 
 export function formatDeliveryStatus(metrics: DeliveryMetrics): string {

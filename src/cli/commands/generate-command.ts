@@ -5,6 +5,7 @@ import { DEFAULT_STACK_NAME } from '../../aws/deployed-names.ts';
 import { namesFromStack } from '../../aws/stack-outputs.ts';
 import { type GeneratorRun, generateOrders } from '../../generator/generate-orders.ts';
 import { DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
+import { connectToClients } from '../../twin/stack-connection.ts';
 import { formatGeneratorProgress, formatGeneratorSummary } from '../generator-report.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { OptionValueError } from '../option-parsers.ts';
@@ -14,7 +15,6 @@ import {
   type GeneratorOptions,
   generatorConfig,
 } from '../shared-options.ts';
-import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
 
 interface GenerateOptions extends GeneratorOptions {

@@ -8,6 +8,7 @@ import type { PipeMetrics } from '../../pipe/pipe-metrics.ts';
 import { PipeWorker } from '../../pipe/pipe-worker.ts';
 import type { PipeEvent } from '../../pipe/shard-reader.ts';
 import { tableStreamArn } from '../../pipe/table-stream.ts';
+import { connectToClients } from '../../twin/stack-connection.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import {
   OptionValueError,
@@ -21,7 +22,6 @@ import {
   toNumber,
 } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
-import { connectToClients } from '../stack-connection.ts';
 import { StatusLine } from '../status-line.ts';
 
 const TARGETS = ['local', 'aws'] as const;

@@ -5,10 +5,11 @@ import { connectAthenaClient } from '../../catalog/athena-client.ts';
 import { AthenaEngine } from '../../catalog/athena-engine.ts';
 import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
 import { isQueryName, namedQueries, namedQuerySql, namedQuerySummary } from '../../catalog/named-queries.ts';
+import { plainValue } from '../../catalog/plain-value.ts';
 import type { QueryEngine } from '../../catalog/query-engine.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { existingLake } from '../lake-location.ts';
-import { formatCsv, formatTable, plainValue } from '../result-table.ts';
+import { formatCsv, formatTable } from '../result-table.ts';
 import { addDataDirOption } from '../shared-options.ts';
 
 interface QueryOptions {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
 import { TABLE_PREFIX } from '../../catalog/lake-layout.ts';
+import { plainValue } from '../../catalog/plain-value.ts';
 import { ShardCheckpointStore } from '../../checkpoint/shard-checkpoints.ts';
 import type { PipelineError } from '../../errors/pipeline-error.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
@@ -10,7 +11,6 @@ import { resolveExistingDataDir } from '../../local/data-dir-preflight.ts';
 import { DamagedStateFileError } from '../../local/local-stack-errors.ts';
 import { findRunningStack } from '../../local/stack-lock.ts';
 import { runStatusFile, runStatusLines } from '../../observe/run-status.ts';
-import { plainValue } from '../result-table.ts';
 import { addDataDirOption } from '../shared-options.ts';
 
 export function statusCommand(): Command {
