@@ -24,4 +24,16 @@ describe('the folder layout', () => {
     );
     expect(intoCli).toEqual([]);
   });
+
+  it('spells the data dir’s layout in one module (src/local/data-dir.ts)', () => {
+    const spelled = readdirSync(src, { recursive: true })
+      .map(String)
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && name !== 'local/data-dir.ts')
+      .filter((name) =>
+        /'checkpoints'|'up-status\.json'|'local-stack\.json'|join\([^)]*'(?:lake|dynamodb|kinesis|logs)'\)/.test(
+          readFileSync(join(src, name), 'utf8'),
+        ),
+      );
+    expect(spelled).toEqual([]);
+  });
 });

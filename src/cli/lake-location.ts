@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InvalidOptionError } from '../errors/pipeline-error.ts';
+import { lakeFolder } from '../local/data-dir.ts';
 import { resolveExistingDataDir } from '../local/data-dir-preflight.ts';
 
 /**
@@ -14,7 +15,7 @@ export async function existingLake(options: {
 }): Promise<{ lakeDir: string; dataDir: string }> {
   if (options.lakeDir === undefined) {
     const dataDir = await resolveExistingDataDir(options.dataDir);
-    return { lakeDir: join(dataDir, 'lake'), dataDir };
+    return { lakeDir: lakeFolder(dataDir), dataDir };
   }
   const lakeDir = resolve(options.lakeDir);
   if (!isFolder(lakeDir)) {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { type CurrentOrdersCheck, checkCurrentOrders, formatCheck } from '../catalog/current-orders-check.ts';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { DashboardServer } from '../dashboard/dashboard-server.ts';
@@ -6,6 +5,7 @@ import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
 import { type GeneratorProgress, type GeneratorRun, generateOrders } from '../generator/generate-orders.ts';
 import { totalWritten } from '../generator/write-stats.ts';
 import { PeriodicCompaction } from '../lake/periodic-compaction.ts';
+import { checkpointFolder } from '../local/data-dir.ts';
 import { ChangeFreshness, type FreshnessSummary, formatFreshness } from '../observe/change-freshness.ts';
 import { type RunStatus, writeRunStatus } from '../observe/run-status.ts';
 import { stageCounts } from '../observe/stage-counts.ts';
@@ -63,7 +63,7 @@ export async function runLocalPipeline(
     {
       streamArn: resources.table.streamArn,
       kinesisStreamName: resources.stream.streamName,
-      checkpointDir: join(stack.dataDir, 'checkpoints', 'pipe'),
+      checkpointDir: checkpointFolder(stack.dataDir, 'pipe'),
     },
     printPipeEvent,
   );

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { wireItem } from '../aws/wire-item.ts';
 import { partitionDate, partitionPrefix } from '../catalog/lake-layout.ts';
@@ -102,6 +102,4 @@ function snapshotRow(item: Record<string, AttributeValue>, scannedAt: number): s
   }).line;
 }
 
-export function backfillCheckpointFile(dataDir: string, tableName: string): string {
-  return join(dataDir, 'checkpoints', `backfill-${tableName}.json`);
-}
+export { backfillCheckpointFile } from '../local/data-dir.ts';

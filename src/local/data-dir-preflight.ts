@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ShardCheckpointStore } from '../checkpoint/shard-checkpoints.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { readRunStatus } from '../observe/run-status.ts';
+import { checkpointFolder, DATA_DIR_FOLDERS, PIPELINE_MARKERS, runStatusFile } from './data-dir.ts';
 import { DamagedStateFileError, DataDirUnusableError, NoPipelineDataError } from './local-stack-errors.ts';
 import { stackRecordPath, staleStackRecord } from './stack-lock.ts';
 
@@ -11,9 +12,7 @@ import { stackRecordPath, staleStackRecord } from './stack-lock.ts';
  * lake (deliver-command.ts), the stages' checkpoints (`checkpoints/<stage>/<name>/shards/<shardId>.json`,
  * pipeline-run.ts), the stack's record (stack-lock.ts) and the last `up` run's status (observe/run-status.ts).
  */
-const FOLDERS = ['dynamodb', 'kinesis', 'logs', 'lake', 'checkpoints'] as const;
 const STAGES_WITH_CHECKPOINTS = ['pipe', 'delivery'] as const;
-const RUN_STATUS_FILE = 'up-status.json';
 
 export interface DataDirPreflightOptions {
   /**
@@ -45,7 +44,7 @@ export async function preflightDataDir(
 ): Promise<string> {
   const root = resolve(dataDir);
   ensureWritableFolder(root);
-  for (const name of FOLDERS) {
+  for (const name of DATA_DIR_FOLDERS) {
     const folder = join(root, name);
     if (existsSync(folder) && !statSync(folder).isDirectory()) {
       throw new DataDirUnusableError(
@@ -57,7 +56,7 @@ export async function preflightDataDir(
   }
   for (const folder of options.folders ?? []) ensureWritableFolder(resolve(folder));
   const checkpointDirs =
-    options.checkpointDirs ?? STAGES_WITH_CHECKPOINTS.map((stage) => join(root, 'checkpoints', stage));
+    options.checkpointDirs ?? STAGES_WITH_CHECKPOINTS.map((stage) => checkpointFolder(root, stage));
   for (const directory of checkpointDirs) await readCheckpoints(resolve(directory));
   if (options.startsStack) {
     await staleStackRecord(root); // throws if damaged, or while a live stack holds the data dir
@@ -80,7 +79,7 @@ export function resolveExistingDataDir(dataDir: string): string {
     throw new NoPipelineDataError(root, `cannot be a data dir: it lies under the file ${found.path}`);
   }
   if (found.path !== root) throw new NoPipelineDataError(root, 'does not exist, so it holds no pipeline');
-  const markers = ['lake', 'checkpoints', 'dynamodb', RUN_STATUS_FILE].map((name) => join(root, name));
+  const markers = PIPELINE_MARKERS.map((name) => join(root, name));
   if (!existsSync(stackRecordPath(root)) && !markers.some((path) => existsSync(path))) {
     throw new NoPipelineDataError(
       root,
@@ -141,7 +140,7 @@ function readRunStatusOrExplain(root: string): void {
   } catch (error) {
     if (error instanceof PipelineError) throw error;
     throw new DamagedStateFileError(
-      join(root, RUN_STATUS_FILE),
+      runStatusFile(root),
       error instanceof Error ? error.message : String(error),
       "It only holds the last `up` run's numbers for `gadget-cdc status`: delete it, and `up` writes a new one.",
     );

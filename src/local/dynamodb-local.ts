@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_CREDENTIALS } from '../aws/aws-connection.ts';
+import { logsFolder } from './data-dir.ts';
 import { findFreePort } from './free-port.ts';
 import { LocalServerStartError } from './local-stack-errors.ts';
 import { waitUntilAnswering } from './server-readiness.ts';
@@ -131,5 +132,5 @@ async function answerOn(
 
 /** Where DynamoDB Local's own output goes, under the data dir. */
 export function dynamoDbLogFile(dataDir: string): string {
-  return join(dataDir, 'logs', 'dynamodb-local.log');
+  return join(logsFolder(dataDir), 'dynamodb-local.log');
 }

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type AwsClients, createAwsClients } from '../aws/aws-clients.ts';
 import { ensureKinesisStream, type KinesisStream } from '../aws/kinesis-stream.ts';
 import { ensureOrdersTable, type OrdersTable } from '../aws/orders-table.ts';
+import { dynamodbFolder, kinesisFolder, logsFolder } from './data-dir.ts';
 import { dynamoDbLogFile, type RunningServer, startDynamoDbLocal } from './dynamodb-local.ts';
 import { checkJavaRuntime, type JavaRuntime } from './java-runtime.ts';
 import { startKinesisLocal } from './kinesis-local.ts';
@@ -51,12 +51,12 @@ export async function startLocalStack(
     await lock.release();
   };
   try {
-    await mkdir(join(config.dataDir, 'logs'), { recursive: true });
+    await mkdir(logsFolder(config.dataDir), { recursive: true });
     const [dynamodb, kinesis] = await Promise.allSettled([
       startDynamoDbLocal({
         host: config.host,
         port: config.dynamodbPort,
-        dbPath: join(config.dataDir, 'dynamodb'),
+        dbPath: dynamodbFolder(config.dataDir),
         logFile: dynamoDbLogFile(config.dataDir),
         startTimeoutMs: config.startTimeoutMs,
         signal,
@@ -64,7 +64,7 @@ export async function startLocalStack(
       startKinesisLocal({
         host: config.host,
         port: config.kinesisPort,
-        storePath: join(config.dataDir, 'kinesis'),
+        storePath: kinesisFolder(config.dataDir),
         startTimeoutMs: config.startTimeoutMs,
         signal,
       }),

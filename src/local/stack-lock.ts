@@ -1,6 +1,6 @@
 import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { sleep } from '../aws/backoff.ts';
+import { stackRecordFile } from './data-dir.ts';
 import { DamagedStateFileError, DataDirInUseError } from './local-stack-errors.ts';
 import { isAlive, processCommandLine, processStartTime, recordedProcessState } from './process-identity.ts';
 
@@ -22,13 +22,12 @@ export interface StackRecord {
   readonly processStartTimes?: Readonly<Record<string, string>>;
 }
 
-const FILE = 'local-stack.json';
 const STALE_SERVER_WAIT_MS = 15_000;
 const FIX =
   'If no gadget-cdc command runs from this data dir (check with `ps`), delete that file; otherwise stop that process (Ctrl-C) or pass another --data-dir.';
 
 export function stackRecordPath(dataDir: string): string {
-  return join(dataDir, FILE);
+  return stackRecordFile(dataDir);
 }
 
 /**

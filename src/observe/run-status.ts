@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { runStatusFile } from '../local/data-dir.ts';
 import { DamagedStateFileError } from '../local/local-stack-errors.ts';
 import { isAlive } from '../local/stack-lock.ts';
 
@@ -15,23 +15,19 @@ export interface RunStatus {
   readonly summary?: readonly string[];
 }
 
-const FILE = 'up-status.json';
-
 /** Where `up` publishes its status in a data dir. */
-export function runStatusFile(dataDir: string): string {
-  return join(dataDir, FILE);
-}
+export { runStatusFile };
 
 /** Replaces the status file whole (a temp file renamed over it), so a reader never sees half of one. */
 export function writeRunStatus(dataDir: string, status: RunStatus): void {
-  const path = join(dataDir, FILE);
+  const path = runStatusFile(dataDir);
   writeFileSync(`${path}.tmp`, `${JSON.stringify(status, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
 }
 
 /** The last `up` run's status over this data dir, if there was one; a DamagedStateFileError if it is damaged. */
 export function readRunStatus(dataDir: string): RunStatus | undefined {
-  const path = join(dataDir, FILE);
+  const path = runStatusFile(dataDir);
   if (!existsSync(path)) return undefined;
   let status: unknown;
   try {

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import type { DeliveryConfigInput } from '../delivery/delivery-config.ts';
 import { DeliveryWorker, type WrittenObject } from '../delivery/delivery-worker.ts';
 import { quietTransform } from '../delivery/quiet-transform.ts';
 import { LocalDiskStore } from '../lake/local-disk-store.ts';
+import { checkpointFolder, lakeFolder } from '../local/data-dir.ts';
 import { handler } from '../transform/handler.ts';
 
 /** The delivery as the local twin runs it: the real transform, the lake folder, checkpoints in the data dir. */
@@ -16,7 +16,7 @@ export function localDelivery(
   } = {},
 ): DeliveryWorker & { lake: LocalDiskStore } {
   const { lakeDir, onObjectWritten, ...rest } = config;
-  const lake = new LocalDiskStore(lakeDir ?? join(dataDir, 'lake'));
+  const lake = new LocalDiskStore(lakeDir ?? lakeFolder(dataDir));
   const transform = quietTransform(handler, (text) => {
     if (text.includes('"level":"WARN"')) process.stderr.write(`\n[transform] ${text}\n`);
   });
@@ -32,5 +32,5 @@ export function localDelivery(
 
 /** Where the local delivery keeps its checkpoints: `<this>/<delivery stream>/shards/<shardId>.json`. */
 export function deliveryCheckpointDir(dataDir: string): string {
-  return join(dataDir, 'checkpoints', 'delivery');
+  return checkpointFolder(dataDir, 'delivery');
 }

@@ -1,7 +1,8 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { backfill, backfillCheckpointFile } from '../../delivery/backfill.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { lakeFolder } from '../../local/data-dir.ts';
 import { preflightDataDir, resolveExistingDataDir } from '../../local/data-dir-preflight.ts';
 import { DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
 import { connectToClients } from '../../twin/stack-connection.ts';
@@ -30,7 +31,7 @@ export function backfillCommand(): Command {
         checkpointDirs: [],
         folders: options.lakeDir ? [options.lakeDir] : [],
       });
-      const lake = new LocalDiskStore(resolve(options.lakeDir ?? join(dataDir, 'lake')));
+      const lake = new LocalDiskStore(resolve(options.lakeDir ?? lakeFolder(dataDir)));
       const result = await backfill(clients.dynamodb, options.table, lake, {
         checkpointFile: backfillCheckpointFile(dataDir, options.table),
         onProgress: (items) => line.update(`backfill: ${items} items written to ${lake.root}`),

@@ -1,5 +1,6 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { checkpointFolder } from '../../local/data-dir.ts';
 import { preflightDataDir } from '../../local/data-dir-preflight.ts';
 import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
 import { ORDER_KEY_PATH, partitionKeyReader } from '../../pipe/partition-key.ts';
@@ -93,7 +94,7 @@ export function pipeCommand(): Command {
   return command.action(async (options: PipeOptions) => {
     const clients = await connectToClients(options);
     try {
-      const checkpointDir = resolve(options.checkpointDir ?? join(options.dataDir, 'checkpoints', 'pipe'));
+      const checkpointDir = resolve(options.checkpointDir ?? checkpointFolder(options.dataDir, 'pipe'));
       await preflightDataDir(options.dataDir, { checkpointDirs: [checkpointDir], folders: [checkpointDir] });
       const config: PipeConfigInput = {
         streamArn: await tableStreamArn(clients.dynamodb, options.table),

@@ -4,6 +4,7 @@ import { formatCheck, holds } from '../../catalog/current-orders-check.ts';
 import { ERRORS_PREFIX } from '../../catalog/lake-layout.ts';
 import { quietTransform } from '../../delivery/quiet-transform.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { lakeFolder } from '../../local/data-dir.ts';
 import { handler } from '../../transform/handler.ts';
 import { checkSession, withLocalStack } from '../../twin/local-session.ts';
 import { redriveErrors } from '../../twin/redrive.ts';
@@ -29,7 +30,7 @@ export function redriveCommand(): Command {
     const interrupt = abortOnInterrupt(() => process.stderr.write('\nStopping after this error object…\n'));
     try {
       await withLocalStack({ ...options, abortSignal: interrupt.signal }, console.log, async (session) => {
-        const lakeDir = join(session.dataDir, 'lake');
+        const lakeDir = lakeFolder(session.dataDir);
         const line = new StatusLine();
         const result = await redriveErrors({
           lake: new LocalDiskStore(lakeDir),

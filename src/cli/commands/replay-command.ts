@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatCheck, holds } from '../../catalog/current-orders-check.ts';
+import { lakeFolder } from '../../local/data-dir.ts';
 import { checkSession, withLocalStack } from '../../twin/local-session.ts';
 import { describeReplayStart, type ReplayStart, replayStream } from '../../twin/replay.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
@@ -60,7 +60,7 @@ export function replayCommand(): Command {
           process.exitCode = 1;
           return;
         }
-        const check = await checkSession(session, join(session.dataDir, 'lake'));
+        const check = await checkSession(session, lakeFolder(session.dataDir));
         console.log(formatCheck(check));
         if (!holds(check)) process.exitCode = 1;
       });

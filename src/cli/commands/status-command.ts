@@ -7,6 +7,7 @@ import { plainValue } from '../../catalog/plain-value.ts';
 import { ShardCheckpointStore } from '../../checkpoint/shard-checkpoints.ts';
 import type { PipelineError } from '../../errors/pipeline-error.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
+import { checkpointFolder, lakeFolder } from '../../local/data-dir.ts';
 import { resolveExistingDataDir } from '../../local/data-dir-preflight.ts';
 import { DamagedStateFileError } from '../../local/local-stack-errors.ts';
 import { findRunningStack } from '../../local/stack-lock.ts';
@@ -56,7 +57,7 @@ export async function statusReport(dataDir: string): Promise<StatusReport> {
   }
   for (const stage of ['pipe', 'delivery'] as const)
     lines.push(...(await checkpointLines(dataDir, stage, stack !== undefined)));
-  lines.push(...(await lakeLines(join(dataDir, 'lake'))));
+  lines.push(...(await lakeLines(lakeFolder(dataDir))));
   return { lines, problems };
 }
 
@@ -69,7 +70,7 @@ async function checkpointLines(
   stage: 'pipe' | 'delivery',
   running: boolean,
 ): Promise<string[]> {
-  const root = join(dataDir, 'checkpoints', stage);
+  const root = checkpointFolder(dataDir, stage);
   if (!existsSync(root)) return [`  ${stage}: no checkpoints yet`];
   const lines: string[] = [];
   for (const source of readdirSync(root)) {
