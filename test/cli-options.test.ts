@@ -87,17 +87,14 @@ describe.concurrent('a bad option value is refused at parse time (exit 2, nothin
   });
 });
 
+/** The command line of a small bounded `up` over `dataDir`. */
+function boundedUp(dataDir: string): string[] {
+  return ['up', '--data-dir', dataDir, '--orders', '5', '--exit-when-drained', '--no-dashboard'];
+}
+
 /** A bounded `up` that must stop before the stack starts: no server store is created, no table written. */
 async function upRefuses(dataDir: string): Promise<string> {
-  const { code, stdout, stderr } = await runCli([
-    'up',
-    '--data-dir',
-    dataDir,
-    '--orders',
-    '5',
-    '--exit-when-drained',
-    '--no-dashboard',
-  ]);
+  const { code, stdout, stderr } = await runCli(boundedUp(dataDir));
   expect(code, stderr).toBe(1);
   expect(stdout).toBe('');
   expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
@@ -191,15 +188,7 @@ describe('checks that need the stack still come before the first write', () => {
         updatedAt: '2026-01-01T00:00:00Z',
       }),
     );
-    const { code, stdout, stderr } = await runCli([
-      'up',
-      '--data-dir',
-      dataDir,
-      '--orders',
-      '5',
-      '--exit-when-drained',
-      '--no-dashboard',
-    ]);
+    const { code, stdout, stderr } = await runCli(boundedUp(dataDir));
     expect(code, stderr).toBe(1);
     expect(stdout).not.toContain('Generating');
     const errors = stderr.split('\n').filter((line) => line.startsWith('error: '));
