@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../src/aws/resource-names.ts';
 import { holds } from '../src/catalog/current-orders-check.ts';
 import { type PipelineRunResult, runLocalPipeline } from '../src/cli/pipeline-run.ts';
 import { DEFAULT_MIX } from '../src/generator/change-mix.ts';
 import { totalWritten } from '../src/generator/write-stats.ts';
-import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../src/local/local-stack-config.ts';
 import { formatFreshness } from '../src/observe/change-freshness.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { formatLakeQueryFigures, lakeQueryFigures } from './lake-query-bench.ts';

@@ -4,9 +4,9 @@ import {
   DEFAULT_GLUE_DATABASE,
   DEFAULT_STACK_NAME,
 } from '../../src/aws/deployed-names.ts';
+import { ResourceNamesSchema } from '../../src/aws/resource-names.ts';
 import { SOURCE_BACKUP_PREFIX } from '../../src/catalog/lake-layout.ts';
 import { DeliveryConfigSchema } from '../../src/delivery/delivery-config.ts';
-import { ResourceNamesSchema } from '../../src/local/local-stack-config.ts';
 
 /** A yes/no option: `true`/`false` from the command line (`-c crawler=true`), a boolean from cdk.json or tests. */
 const contextBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);

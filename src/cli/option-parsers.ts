@@ -1,8 +1,9 @@
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { AwsConnectionSchema } from '../aws/aws-connection.ts';
+import { ResourceNamesSchema } from '../aws/resource-names.ts';
 import { GeneratorConfigSchema, MIN_RATE_PER_SECOND } from '../generator/generator-config.ts';
-import { LocalStackConfigSchema, PortSchema, ResourceNamesSchema } from '../local/local-stack-config.ts';
+import { LocalStackConfigSchema, PortSchema } from '../local/local-stack-config.ts';
 import { describeRule, numberBounds } from './schema-rule.ts';
 
 /**

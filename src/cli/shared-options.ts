@@ -1,8 +1,9 @@
 import { type Command, Option } from 'commander';
+import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../aws/resource-names.ts';
 import { InvalidOptionError } from '../errors/pipeline-error.ts';
 import { DEFAULT_MIX, formatChangeMix, parseChangeMix } from '../generator/change-mix.ts';
 import { type GeneratorConfig, WRITE_MODES } from '../generator/generator-config.ts';
-import { DEFAULT_DATA_DIR, DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../local/local-stack-config.ts';
+import { DEFAULT_DATA_DIR } from '../local/local-stack-config.ts';
 import {
   OptionValueError,
   parseChoice,

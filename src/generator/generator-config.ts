@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ResourceNamesSchema } from '../local/local-stack-config.ts';
+import { ResourceNamesSchema } from '../aws/resource-names.ts';
 import { type ChangeMix, DEFAULT_MIX } from './change-mix.ts';
 
 export const WRITE_MODES = ['auto', 'single', 'batch'] as const;

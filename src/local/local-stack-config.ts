@@ -5,8 +5,6 @@ import { z } from 'zod';
 export const PortSchema = z.number().int().min(1).max(65_535);
 
 export const DEFAULT_DATA_DIR = '.gadget-cdc';
-export const DEFAULT_TABLE_NAME = 'OrdersRawTable';
-export const DEFAULT_STREAM_NAME = 'kinesis-sales-order';
 
 /** How the local twin's servers start. */
 export const LocalStackConfigSchema = z.object({
@@ -27,31 +25,3 @@ export const LocalStackConfigSchema = z.object({
     .describe('How long each server may take to answer'),
 });
 export type LocalStackConfig = z.infer<typeof LocalStackConfigSchema>;
-
-/**
- * The AWS resources the pipeline writes to and reads from, named by AWS's own rules: a DynamoDB table name is
- * 3-255 characters of [a-zA-Z0-9_.-], a Kinesis stream name 1-128 of the same. The shard count is ours: the
- * local twin creates at most 100.
- */
-export const ResourceNamesSchema = z.object({
-  tableName: z
-    .string()
-    .min(3)
-    .max(255)
-    .regex(/^[a-zA-Z0-9_.-]+$/)
-    .default(DEFAULT_TABLE_NAME),
-  streamName: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[a-zA-Z0-9_.-]+$/)
-    .default(DEFAULT_STREAM_NAME),
-  shardCount: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(2)
-    .describe('Kinesis shards when the stream is created'),
-});
-export type ResourceNames = z.infer<typeof ResourceNamesSchema>;

@@ -2,16 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { type AwsClients, createAwsClients } from '../aws/aws-clients.ts';
 import { ensureKinesisStream, type KinesisStream } from '../aws/kinesis-stream.ts';
 import { ensureOrdersTable, type OrdersTable } from '../aws/orders-table.ts';
+import { type ResourceNames, ResourceNamesSchema } from '../aws/resource-names.ts';
 import { dynamodbFolder, kinesisFolder, logsFolder } from './data-dir.ts';
 import { dynamoDbLogFile, type RunningServer, startDynamoDbLocal } from './dynamodb-local.ts';
 import { checkJavaRuntime, type JavaRuntime } from './java-runtime.ts';
 import { startKinesisLocal } from './kinesis-local.ts';
-import {
-  type LocalStackConfig,
-  LocalStackConfigSchema,
-  type ResourceNames,
-  ResourceNamesSchema,
-} from './local-stack-config.ts';
+import { type LocalStackConfig, LocalStackConfigSchema } from './local-stack-config.ts';
 import { LocalServerCrashedError, StartInterruptedError } from './local-stack-errors.ts';
 import { lockDataDir } from './stack-lock.ts';
 

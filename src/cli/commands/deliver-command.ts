@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { DEFAULT_STREAM_NAME } from '../../aws/resource-names.ts';
 import { errorTypePrefix, partitionPrefix } from '../../catalog/lake-layout.ts';
 import { DeliveryConfigSchema } from '../../delivery/delivery-config.ts';
 import type { DeliveryMetrics } from '../../delivery/delivery-worker.ts';
 import { checkDeliveryCheckpoints } from '../../local/checkpoint-positions.ts';
 import { preflightDataDir } from '../../local/data-dir-preflight.ts';
-import { DEFAULT_STREAM_NAME } from '../../local/local-stack-config.ts';
 import { deliveryCheckpointDir, localDelivery } from '../../twin/local-delivery.ts';
 import { connectToClients } from '../../twin/stack-connection.ts';
 import { abortOnInterrupt } from '../interrupt.ts';

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../../aws/resource-names.ts';
 import { checkpointFolder } from '../../local/data-dir.ts';
 import { preflightDataDir } from '../../local/data-dir-preflight.ts';
-import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../../local/local-stack-config.ts';
 import { ORDER_KEY_PATH, partitionKeyReader } from '../../pipe/partition-key.ts';
 import { type PipeConfigInput, PipeConfigSchema } from '../../pipe/pipe-config.ts';
 import type { PipeMetrics } from '../../pipe/pipe-metrics.ts';
