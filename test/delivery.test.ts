@@ -229,7 +229,9 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
       await putOnKinesis('compact', s.records.slice(i * 500, (i + 1) * 500));
       compactions += (await compactLake(s.lake)).length;
     }
-    expect(await waitFor(() => s.worker.metrics.ok === 3_000, 30_000)).toBe(true);
+    expect(await waitFor(() => s.worker.metrics.ok === 3_000, 30_000), JSON.stringify(s.worker.metrics)).toBe(
+      true,
+    );
     await s.worker.stop();
     await compactLake(s.lake);
     expect(compactions).toBeGreaterThan(0);
