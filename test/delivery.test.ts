@@ -399,7 +399,8 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
       pollIntervalMs: 20,
     });
     void again.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Once it has read every shard from its checkpoint, anything it had not delivered would show as read.
+    expect(await waitFor(() => again.metrics.shardMillisBehind.size === 2, 30_000)).toBe(true);
     await again.stop();
     expect(again.metrics.recordsIn).toBe(0);
   });
@@ -435,7 +436,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     await second.stop();
     const third = again();
     void third.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await waitFor(() => third.metrics.shardMillisBehind.size === 2, 30_000)).toBe(true);
     await third.stop();
     expect(third.metrics.recordsIn).toBe(0);
   });

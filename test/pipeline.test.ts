@@ -4,13 +4,13 @@ import { canonicalItem, canonicalNumber } from '../src/aws/canonical-item.ts';
 import { checkCurrentOrders, holds } from '../src/catalog/current-orders-check.ts';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
 import { type LosslessJson, parseLosslessJson } from '../src/catalog/lossless-json.ts';
-import { waitUntilQuiet } from '../src/cli/wait-until-quiet.ts';
 import { backfill } from '../src/delivery/backfill.ts';
 import { generateOrders } from '../src/generator/generate-orders.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import { ensurePipelineResources, type LocalStack, startLocalStack } from '../src/local/local-stack.ts';
 import { PipeWorker } from '../src/pipe/pipe-worker.ts';
 import { localDelivery } from '../src/twin/local-delivery.ts';
+import { waitUntilQuiet } from '../src/twin/wait-until-quiet.ts';
 import { scanOrders } from './helpers/scan-table.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 

@@ -13,11 +13,11 @@ import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
 import { PipeWorker } from '../pipe/pipe-worker.ts';
 import { localDelivery } from '../twin/local-delivery.ts';
 import { startStackWithResources } from '../twin/stack-start.ts';
+import { waitUntilQuiet } from '../twin/wait-until-quiet.ts';
 import { formatDeliverySummary } from './commands/deliver-command.ts';
 import { formatPipeSummary, printPipeEvent } from './commands/pipe-command.ts';
 import { formatGeneratorProgress, formatGeneratorSummary } from './generator-report.ts';
 import { type GeneratorOptions, generatorConfig, type StackOptions } from './shared-options.ts';
-import { waitUntilQuiet } from './wait-until-quiet.ts';
 
 export interface PipelineRunOptions extends StackOptions, GeneratorOptions {
   /** With a count: drain, check and return once it is written, instead of running on until the signal. */

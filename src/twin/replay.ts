@@ -1,11 +1,11 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { sleep } from '../aws/backoff.ts';
 import { writeFileDurably } from '../checkpoint/durable-file.ts';
 import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { deliveryCheckpointDir, localDelivery } from './local-delivery.ts';
+import { waitUntilQuiet } from './wait-until-quiet.ts';
 
 /** Where a replay starts reading every shard: its oldest record kept, or the first at or after a time. */
 export type ReplayStart = { readonly position: 'TRIM_HORIZON' } | { readonly timestampMs: number };
@@ -68,27 +68,23 @@ export async function replayStream(options: {
       : { startingPosition: 'TRIM_HORIZON' }),
   });
   const running = worker.start();
-  let failure: unknown;
-  running.catch((error) => {
-    failure = error;
-  });
   let completed = false;
   try {
-    let last = '';
-    let quietSince = Date.now();
-    while (!signal.aborted && failure === undefined) {
-      const { metrics } = worker;
-      options.onProgress?.(metrics);
-      const now = `${metrics.recordsIn}/${metrics.rowsWritten}/${metrics.errorObjectsWritten}`;
-      if (now !== last || metrics.millisBehind > 0 || metrics.bufferedRecords > 0) {
-        last = now;
-        quietSince = Date.now();
-      } else if (Date.now() - quietSince >= QUIET_MS) {
-        completed = true;
-        break;
-      }
-      await sleep(100, signal);
-    }
+    // Done once the stream is read to its tip and nothing new arrives for a while (no time limit: a replay of
+    // a day of records takes what it takes); Ctrl-C or a failed delivery ends the wait.
+    const ended = new AbortController();
+    if (signal.aborted) ended.abort();
+    else signal.addEventListener('abort', () => ended.abort(), { once: true });
+    running.catch(() => ended.abort());
+    const { metrics } = worker;
+    completed = await waitUntilQuiet(
+      () => {
+        options.onProgress?.(metrics);
+        return `${metrics.recordsIn}/${metrics.rowsWritten}/${metrics.errorObjectsWritten}`;
+      },
+      () => metrics.millisBehind + metrics.bufferedRecords,
+      { quietMs: QUIET_MS, timeoutMs: Number.POSITIVE_INFINITY, signal: ended.signal },
+    );
   } finally {
     await worker.stop();
   }
