@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../src/aws/resource-names.ts';
-import { holds } from '../src/catalog/current-orders-check.ts';
-import { type PipelineRunResult, runLocalPipeline } from '../src/cli/pipeline-run.ts';
 import { DEFAULT_MIX } from '../src/generator/change-mix.ts';
 import { totalWritten } from '../src/generator/write-stats.ts';
 import { formatFreshness } from '../src/observe/change-freshness.ts';
+import { holds } from '../src/observe/current-orders-check.ts';
+import { type LocalPipelineResult, runLocalPipeline } from '../src/twin/local-pipeline.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
 import { formatLakeQueryFigures, lakeQueryFigures } from './lake-query-bench.ts';
 
@@ -77,7 +77,7 @@ export async function e2eBenchmark(args: string[]): Promise<void> {
 }
 
 /** One bounded `up` run in a fresh data dir, its story muted. */
-async function pipelineRun(count: number, rate: number | 'max'): Promise<PipelineRunResult> {
+async function pipelineRun(count: number, rate: number | 'max'): Promise<LocalPipelineResult> {
   const dir = makeTempDir('bench-e2e');
   try {
     return await runLocalPipeline(
@@ -95,14 +95,14 @@ async function pipelineRun(count: number, rate: number | 'max'): Promise<Pipelin
         exitWhenDrained: true,
       },
       new AbortController().signal,
-      { log: () => undefined, status: () => undefined },
+      () => undefined,
     );
   } finally {
     dir.remove();
   }
 }
 
-function verdict(result: PipelineRunResult): string {
+function verdict(result: LocalPipelineResult): string {
   const { check } = result;
   return holds(check)
     ? `invariant holds: ${check.currentOrders} orders in current_orders = the table's scan, ${check.duplicateDeliveries} duplicates`

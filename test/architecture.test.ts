@@ -17,7 +17,55 @@ function imports(): Array<{ file: string; target: string }> {
   return found;
 }
 
+/** Test code, which may reach anywhere: unit tests and the contract suites they run. */
+const isTestCode = (name: string) => /\.(test|contract)\.ts$/.test(name);
+
+/** The folders of src/ and, for each, the other folders its production code imports. */
+function folderGraph(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const { file, target } of imports()) {
+    const [from, to] = [file.split('/')[0] as string, target.split('/')[0] as string];
+    if (isTestCode(file) || from === to || to.startsWith('..')) continue;
+    graph.set(from, (graph.get(from) ?? new Set()).add(to));
+  }
+  return graph;
+}
+
+/** One folder-level import cycle as a path (`a → b → a`), or undefined when there is none. */
+function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
+  const done = new Set<string>();
+  const visit = (folder: string, path: string[]): string[] | undefined => {
+    const seenAt = path.indexOf(folder);
+    if (seenAt >= 0) return [...path.slice(seenAt), folder];
+    if (done.has(folder)) return undefined;
+    for (const next of graph.get(folder) ?? []) {
+      const cycle = visit(next, [...path, folder]);
+      if (cycle) return cycle;
+    }
+    done.add(folder);
+    return undefined;
+  };
+  for (const folder of graph.keys()) {
+    const cycle = visit(folder, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
 describe('the folder layout', () => {
+  it('has no folder-level import cycle: each folder of src/ only uses folders below it', () => {
+    expect(findCycle(folderGraph())?.join(' → ')).toBeUndefined();
+  });
+
+  it('finds a cycle when there is one (the check above can fail)', () => {
+    const graph = new Map([
+      ['lake', new Set(['catalog'])],
+      ['catalog', new Set(['errors', 'delivery'])],
+      ['delivery', new Set(['lake'])],
+    ]);
+    expect(findCycle(graph)?.join(' → ')).toBe('lake → catalog → delivery → lake');
+  });
+
   it('keeps the CLI on top: no file outside src/cli imports from it (commands parse, call and print)', () => {
     const intoCli = imports().filter(
       ({ file, target }) => !file.startsWith('cli/') && target.startsWith('cli/'),

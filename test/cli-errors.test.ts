@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../src/local/free-port.ts';
-import { writeRunStatus } from '../src/observe/run-status.ts';
+import { writeRunStatus } from '../src/local/run-status.ts';
 import { writeLakeOf } from './helpers/lake-of-events.ts';
 import { CLI, collectOutput, runCli } from './helpers/spawn-tsx.ts';
 import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';

@@ -56,6 +56,17 @@ describe('gadget-cdc CLI', () => {
     [['deliver', '--buffer-interval', '-1'], /--buffer-interval is whole seconds from 0 to 900, got "-1"/],
     [['deliver', '--compression', 'ZSTD'], /Allowed choices are UNCOMPRESSED, GZIP/],
     [['deliver', '--format', 'CSV'], /Allowed choices are PARQUET, JSON/],
+    [
+      ['deliver', '--lake-s3', 'my-lake/x'],
+      /--lake-s3 is s3:\/\/<bucket>\/<prefix> \(it does not start with s3:\/\/\), got "my-lake\/x"/,
+    ],
+    [['deliver', '--lake-s3', 's3://My_Lake/x'], /"My_Lake" is not a bucket name \(3-63 of a-z 0-9 \. -/],
+    [['deliver', '--s3-endpoint', 'localhost:9000'], /--s3-endpoint is an http\(s\) URL with a host/],
+    [
+      ['deliver', '--lake-s3', 's3://my-lake', '--lake-dir', 'lake'],
+      /option '--lake-s3 <s3:\/\/bucket\/prefix>' cannot be used with option '--lake-dir <dir>'/,
+    ],
+    [['deliver', '--s3-endpoint', 'http://127.0.0.1:9000'], /--s3-endpoint says where the --lake-s3 bucket is/],
   ])('refuses %j with the value and the expected form', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).not.toBe(0);

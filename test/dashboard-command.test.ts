@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeRunStatus } from '../src/observe/run-status.ts';
+import { writeRunStatus } from '../src/local/run-status.ts';
 import { writeLakeOf } from './helpers/lake-of-events.ts';
 import { waitFor } from './helpers/processes.ts';
 import { CLI, collectOutput, spawnTsx } from './helpers/spawn-tsx.ts';

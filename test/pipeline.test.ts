@@ -1,13 +1,13 @@
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalItem, canonicalNumber } from '../src/aws/canonical-item.ts';
-import { checkCurrentOrders, holds } from '../src/catalog/current-orders-check.ts';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
 import { type LosslessJson, parseLosslessJson } from '../src/catalog/lossless-json.ts';
-import { backfill } from '../src/delivery/backfill.ts';
 import { generateOrders } from '../src/generator/generate-orders.ts';
+import { backfill } from '../src/lake/backfill.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import { ensurePipelineResources, type LocalStack, startLocalStack } from '../src/local/local-stack.ts';
+import { checkCurrentOrders, holds } from '../src/observe/current-orders-check.ts';
 import { PipeWorker } from '../src/pipe/pipe-worker.ts';
 import { localDelivery } from '../src/twin/local-delivery.ts';
 import { waitUntilQuiet } from '../src/twin/wait-until-quiet.ts';
@@ -51,6 +51,7 @@ function startCapture(
   });
   const lakeDir = `${dir.path}/lake-${name}`;
   const delivery = localDelivery(stack.clients, dir.path, streamName, {
+    onTransformWarning: () => {},
     lakeDir,
     checkpointDir: `${dir.path}/checkpoints/delivery-${name}`,
     destinationBuffer: { sizeBytes: 5 * 1024 * 1024, intervalMs: 300 },

@@ -36,7 +36,7 @@ function planned(count: number, seed: string) {
 }
 
 async function deliverAll(dataDir: string, stream: string, count: number) {
-  const worker = localDelivery(suite.clients, dataDir, stream, {});
+  const worker = localDelivery(suite.clients, dataDir, stream, { onTransformWarning: () => {} });
   void worker.start();
   expect(await waitFor(() => worker.metrics.rowsWritten === count, 30_000)).toBe(true);
   await worker.stop();
@@ -58,6 +58,7 @@ describe('replay: the lake rebuilt from the Kinesis stream', () => {
     // Cut short at once: it keeps its checkpoints, and a replay from elsewhere is refused while it is pending.
     const cut = await replayStream({
       clients: suite.clients,
+      onTransformWarning: () => {},
       dataDir,
       streamName: 'replay',
       from: { position: 'TRIM_HORIZON' },
@@ -67,6 +68,7 @@ describe('replay: the lake rebuilt from the Kinesis stream', () => {
     await expect(
       replayStream({
         clients: suite.clients,
+        onTransformWarning: () => {},
         dataDir,
         streamName: 'replay',
         from: { timestampMs: 0 },
@@ -76,6 +78,7 @@ describe('replay: the lake rebuilt from the Kinesis stream', () => {
 
     const replay = await replayStream({
       clients: suite.clients,
+      onTransformWarning: () => {},
       dataDir,
       streamName: 'replay',
       from: { position: 'TRIM_HORIZON' },
@@ -94,6 +97,7 @@ describe('replay: the lake rebuilt from the Kinesis stream', () => {
     await putOnKinesis('replay', second.records);
     const later = await replayStream({
       clients: suite.clients,
+      onTransformWarning: () => {},
       dataDir,
       streamName: 'replay',
       from: { timestampMs: since },

@@ -6,11 +6,8 @@ import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { partitionKeyReader } from '../../src/pipe/partition-key.ts';
-import { PipeConfigSchema } from '../../src/pipe/pipe-config.ts';
+import { PIPE_DEFAULTS } from '../../src/pipe/pipe-config.ts';
 import { allow } from './allow.ts';
-
-/** The local pipe's defaults (src/pipe/pipe-config.ts): the deployed pipe starts from the same ones. */
-const LOCAL_PIPE = PipeConfigSchema.parse({ streamArn: '-', kinesisStreamName: '-', checkpointDir: '-' });
 
 export interface CapturePipeProps {
   readonly pipeName: string;
@@ -60,10 +57,10 @@ export class CapturePipe extends Construct {
   constructor(scope: Construct, id: string, props: CapturePipeProps) {
     super(scope, id);
     this.pipeName = props.pipeName;
-    const batchSize = props.batchSize ?? LOCAL_PIPE.batchSize;
+    const batchSize = props.batchSize ?? PIPE_DEFAULTS.batchSize;
     if (batchSize < 1 || batchSize > 500)
       throw new Error(`batchSize must be 1–500 toward Kinesis (one PutRecords call), got ${batchSize}`);
-    const partitionKeyPath = props.partitionKeyPath ?? LOCAL_PIPE.partitionKeyPath;
+    const partitionKeyPath = props.partitionKeyPath ?? PIPE_DEFAULTS.partitionKeyPath;
     partitionKeyReader(partitionKeyPath); // throws on a path the local pipe could not follow either
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -117,10 +114,10 @@ export class CapturePipe extends Construct {
       source: props.sourceStreamArn,
       sourceParameters: {
         dynamoDbStreamParameters: {
-          startingPosition: props.startingPosition ?? LOCAL_PIPE.startingPosition,
+          startingPosition: props.startingPosition ?? PIPE_DEFAULTS.startingPosition,
           batchSize,
           maximumBatchingWindowInSeconds:
-            props.maximumBatchingWindow?.toSeconds() ?? Math.ceil(LOCAL_PIPE.batchingWindowMs / 1000),
+            props.maximumBatchingWindow?.toSeconds() ?? Math.ceil(PIPE_DEFAULTS.batchingWindowMs / 1000),
           maximumRetryAttempts: props.maximumRetryAttempts ?? 10,
           maximumRecordAgeInSeconds: (props.maximumRecordAge ?? Duration.hours(6)).toSeconds(),
           onPartialBatchItemFailure: 'AUTOMATIC_BISECT',

@@ -19,7 +19,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DeliveryConfigSchema } from '../../src/delivery/delivery-config.ts';
+import { DELIVERY_DEFAULTS } from '../../src/delivery/delivery-config.ts';
 import { allow } from './allow.ts';
 import {
   DATA_OUTPUT_PREFIX,
@@ -29,9 +29,6 @@ import {
   TABLE_PREFIX,
 } from './lake-layout.ts';
 import { nagArn } from './nag-finding.ts';
-
-/** The local Firehose's processor buffer size (1 MB, AWS's default too). */
-const PROCESSOR_BUFFER_BYTES = DeliveryConfigSchema.shape.processorBuffer.parse(undefined).sizeBytes;
 
 export interface LakeDeliveryProps {
   readonly deliveryStreamName: string;
@@ -183,7 +180,7 @@ export class LakeDelivery extends Construct {
         role,
         processors: [
           new LambdaFunctionProcessor(props.transform, {
-            bufferSize: props.processorBufferSize ?? Size.bytes(PROCESSOR_BUFFER_BYTES),
+            bufferSize: props.processorBufferSize ?? Size.bytes(DELIVERY_DEFAULTS.processorBuffer.sizeBytes),
             bufferInterval: props.processorBufferInterval ?? Duration.seconds(15),
             retries: 3,
           }),

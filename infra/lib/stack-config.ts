@@ -6,7 +6,7 @@ import {
 } from '../../src/aws/deployed-names.ts';
 import { ResourceNamesSchema } from '../../src/aws/resource-names.ts';
 import { SOURCE_BACKUP_PREFIX } from '../../src/catalog/lake-layout.ts';
-import { DeliveryConfigSchema } from '../../src/delivery/delivery-config.ts';
+import { DELIVERY_DEFAULTS } from '../../src/delivery/delivery-config.ts';
 
 /** A yes/no option: `true`/`false` from the command line (`-c crawler=true`), a boolean from cdk.json or tests. */
 const contextBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
@@ -24,8 +24,10 @@ export const StackConfigSchema = z.object({
     .describe('CloudFormation stack name (`gadget-cdc … --stack` reads its outputs)'),
   tableName: ResourceNamesSchema.shape.tableName.describe('DynamoDB orders table'),
   streamName: ResourceNamesSchema.shape.streamName.describe('Kinesis stream the pipe writes to'),
-  deliveryStreamName: DeliveryConfigSchema.shape.deliveryStreamName
-    .pipe(z.string().regex(/^[a-zA-Z0-9_.-]{1,54}$/))
+  deliveryStreamName: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{1,54}$/)
+    .default(DELIVERY_DEFAULTS.deliveryStreamName)
     .describe('Firehose stream; it starts every lake object name, and names the pipe and the Lambda'),
   workGroupName: z
     .string()

@@ -1,8 +1,39 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { writeFileDurably } from './durable-file.ts';
+
+/**
+ * Where a reader's shard checkpoints live: `<checkpointDir>/<source>/shards/`, the source being what it reads
+ * (`<table>-<stream label>` for the pipe, the delivery stream's name for the delivery).
+ */
+export function shardsFolder(checkpointDir: string, source: string): string {
+  return join(checkpointDir, source, 'shards');
+}
+
+/** One shard's checkpoint, with the source its reader reads. */
+export interface SourceCheckpoint {
+  readonly source: string;
+  readonly checkpoint: ShardCheckpoint;
+}
+
+/**
+ * Every shard checkpoint under `checkpointDir`, source by source (each `<source>/shards/`); none when there is
+ * no such folder. A damaged file throws CorruptCheckpointError, as it would for its reader.
+ */
+export async function everySourceCheckpoint(checkpointDir: string): Promise<SourceCheckpoint[]> {
+  if (!existsSync(checkpointDir)) return [];
+  const found: SourceCheckpoint[] = [];
+  for (const entry of await readdir(checkpointDir, { withFileTypes: true })) {
+    const shards = shardsFolder(checkpointDir, entry.name);
+    if (!entry.isDirectory() || !existsSync(shards)) continue;
+    for (const checkpoint of (await new ShardCheckpointStore(shards).loadAll()).values())
+      found.push({ source: entry.name, checkpoint });
+  }
+  return found;
+}
 
 /** Where a reader stands in one shard. Written only after the data before it is safely downstream. */
 export const ShardCheckpointSchema = z.object({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AwsConnectionSchema } from '../aws/aws-connection.ts';
 import { ResourceNamesSchema } from '../aws/resource-names.ts';
 import { GeneratorConfigSchema, MIN_RATE_PER_SECOND } from '../generator/generator-config.ts';
+import { InvalidS3LocationError, parseS3Location, type S3Location } from '../lake/s3-location.ts';
 import { LocalStackConfigSchema, PortSchema } from '../local/local-stack-config.ts';
 import { describeRule, numberBounds } from './schema-rule.ts';
 
@@ -82,6 +83,31 @@ export const parsePort = parseBySchema('a port', PortSchema, { convert: toNumber
 /** `--data-dir`, `--lake-dir`, `--checkpoint-dir`: any folder, but not an empty path (that would be the cwd). */
 export function parseFolder(name: string): (value: string) => string {
   return parseBySchema(name, LocalStackConfigSchema.shape.dataDir, { note: ' (a folder)' });
+}
+
+/** `--lake-s3`: `s3://<bucket>/<prefix>` with a bucket name S3 accepts and a prefix that can hold the lake's keys. */
+export function parseS3Lake(value: string): S3Location {
+  try {
+    return parseS3Location(value);
+  } catch (error) {
+    if (!(error instanceof InvalidS3LocationError)) throw error;
+    throw new OptionValueError(
+      `--lake-s3 is s3://<bucket>/<prefix> (${error.reason}), got ${JSON.stringify(value)}.`,
+    );
+  }
+}
+
+/** `--endpoint`, `--s3-endpoint`: an http(s) URL with a host, as the SDK takes it. */
+export function parseEndpointUrl(name: string, example: string): (value: string) => string {
+  return (value) => {
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.hostname === '') {
+      throw new OptionValueError(
+        `${name} is an http(s) URL with a host and usually a port, e.g. ${example}, got ${JSON.stringify(value)}.`,
+      );
+    }
+    return value;
+  };
 }
 
 /** `--table`: DynamoDB's naming rule, as the stack applies it when it creates the table. */

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../aws/resource-names.ts';
 import { InvalidOptionError } from '../errors/pipeline-error.ts';
 import { DEFAULT_MIX, formatChangeMix, parseChangeMix } from '../generator/change-mix.ts';
-import { type GeneratorConfig, WRITE_MODES } from '../generator/generator-config.ts';
+import { WRITE_MODES } from '../generator/generator-config.ts';
 import { DEFAULT_DATA_DIR } from '../local/local-stack-config.ts';
 import {
   OptionValueError,
@@ -19,29 +19,6 @@ import {
 } from './option-parsers.ts';
 
 /** The options `addStackOptions` adds, as the local twin takes them. */
-export type { StackOptions } from '../twin/stack-start.ts';
-
-export interface GeneratorOptions {
-  rate: number | 'max';
-  count?: number;
-  seed?: string | number;
-  mix: ReturnType<typeof parseChangeMix>;
-  writeMode: (typeof WRITE_MODES)[number];
-  concurrency: number;
-}
-
-/** The generator's configuration from its command-line options. */
-export function generatorConfig(tableName: string, options: GeneratorOptions): Partial<GeneratorConfig> {
-  return {
-    tableName,
-    ratePerSecond: options.rate,
-    count: options.count,
-    seed: options.seed,
-    mix: options.mix,
-    writeMode: options.writeMode,
-    concurrency: options.concurrency,
-  };
-}
 
 export function addDataDirOption(command: Command): Command {
   return command.option(

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { ERRORS_PREFIX, TABLE_PREFIX } from '../catalog/lake-layout.ts';
-import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
+import type { DeliveryMetrics } from '../delivery/delivery-metrics.ts';
 import type { FirehoseErrorRecord } from '../delivery/error-record.ts';
 import { LocalDiskStore } from '../lake/local-disk-store.ts';
 import { DamagedStateFileError } from '../local/local-stack-errors.ts';
+import { describeRunState, readRunStatus } from '../local/run-status.ts';
 import type { ChangeFreshness } from '../observe/change-freshness.ts';
-import { describeRunState, readRunStatus } from '../observe/run-status.ts';
 import { stageCounts } from '../observe/stage-counts.ts';
 import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors/pipeline-error.ts';
+import { objectKey } from '../lake/object-name.ts';
 import { errorRecordLine } from './error-record.ts';
-import { objectKey } from './object-name.ts';
 import { compilePrefix, MissingPartitionKeyError } from './s3-prefix.ts';
 
 const ARRIVAL = Date.UTC(2026, 10, 22, 7, 5, 9, 123); // 2026-11-22T07:05:09.123Z

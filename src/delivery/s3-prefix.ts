@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidOptionError } from '../errors/pipeline-error.ts';
+import { dateField } from '../lake/object-name.ts';
 
 /** What a prefix expression may draw on when it is evaluated for one object. */
 export interface PrefixValues {
@@ -123,25 +124,6 @@ function evaluatePart(part: Part, date: Date, values: PrefixValues, template: st
       return values.errorOutputType ?? 'processing-failed';
     case 'randomString':
       return values.randomString ?? randomString();
-  }
-}
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-export function dateField(date: Date, field: 'yyyy' | 'MM' | 'dd' | 'HH' | 'mm' | 'ss'): string {
-  switch (field) {
-    case 'yyyy':
-      return pad(date.getUTCFullYear(), 4);
-    case 'MM':
-      return pad(date.getUTCMonth() + 1);
-    case 'dd':
-      return pad(date.getUTCDate());
-    case 'HH':
-      return pad(date.getUTCHours());
-    case 'mm':
-      return pad(date.getUTCMinutes());
-    case 'ss':
-      return pad(date.getUTCSeconds());
   }
 }
 

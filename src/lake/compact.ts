@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { partitionOf, TABLE_PREFIX } from '../catalog/lake-layout.ts';
 import { sqlString } from '../catalog/sql-literal.ts';
-import { objectKey } from '../delivery/object-name.ts';
-import type { LocalDiskStore } from './local-disk-store.ts';
+import { objectKey } from './object-name.ts';
+import type { FolderStore } from './object-store.ts';
 
 export interface CompactionResult {
   readonly partition: string;
@@ -27,7 +27,7 @@ const DEFAULT_TARGET_BYTES = 128 * 1024 * 1024;
  * between its write and its deletes) are kept once; no other row is lost or added.
  */
 export async function compactLake(
-  lake: LocalDiskStore,
+  lake: FolderStore,
   options: { targetBytes?: number; now?: () => number } = {},
 ): Promise<CompactionResult[]> {
   const targetBytes = options.targetBytes ?? DEFAULT_TARGET_BYTES;

@@ -7,8 +7,8 @@ import { PipelineError } from '../errors/pipeline-error.ts';
 import {
   assertValidKeyPrefix,
   assertValidObjectKey,
+  type FolderStore,
   ObjectNotFoundError,
-  type ObjectStore,
   type ObjectSummary,
   sortByObjectKey,
 } from './object-store.ts';
@@ -39,7 +39,7 @@ const DELETE_CONCURRENCY = 64;
  * so readers see the old object or the whole new one, and a crash leaves at most a dot-named temp file, which
  * is never an object (keys cannot start a segment with '.'). The root folder is created on the first put.
  */
-export class LocalDiskStore implements ObjectStore {
+export class LocalDiskStore implements FolderStore {
   readonly root: string;
   readonly location: string;
 

@@ -10,8 +10,10 @@ export interface ObjectSummary {
 }
 
 /**
- * The lake's storage seam: a local folder laid out like the bucket, or an S3 bucket. The delivery worker, the
- * compactor and the SQL layer depend only on this. Keys follow `assertValidObjectKey`; every method rejects an
+ * The lake's storage seam: a local folder laid out like the bucket (LocalDiskStore), or an S3 bucket under a
+ * prefix (S3Store). What writes the lake goes through it: the delivery (`put` only, into either store: `deliver
+ * --lake-s3`), the backfill and compaction. What reads it with SQL cannot: DuckDB reads a folder's files in
+ * place (`DuckDbLake.open(folder)`, and compaction, hence `FolderStore`), Athena reads the bucket. Keys follow `assertValidObjectKey`; every method rejects an
  * invalid key with `InvalidObjectKeyError` before touching storage. Failures of the storage itself (disk,
  * network, throttling) propagate as the underlying error so callers can retry them.
  */
@@ -31,6 +33,11 @@ export interface ObjectStore {
   list(prefix: string): Promise<ObjectSummary[]>;
   /** Deletes the keys (missing ones are fine). All keys are validated before any is deleted. */
   delete(keys: readonly string[]): Promise<void>;
+}
+
+/** A store whose objects are also files DuckDB can read in place: key `a/b.parquet` is `<root>/a/b.parquet`. */
+export interface FolderStore extends ObjectStore {
+  readonly root: string;
 }
 
 /** A key (or list prefix) that breaks one of the key rules. */

@@ -1,5 +1,5 @@
 import { type CompactionResult, compactLake } from './compact.ts';
-import type { LocalDiskStore } from './local-disk-store.ts';
+import type { FolderStore } from './object-store.ts';
 
 /**
  * Compacts the lake every `everyMs` while a delivery writes to it, so a long run does not pile up one small
@@ -14,7 +14,7 @@ export class PeriodicCompaction {
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly lake: LocalDiskStore,
+    private readonly lake: FolderStore,
     private readonly everyMs: number,
     private readonly onError: (error: unknown) => void,
   ) {}
@@ -50,11 +50,5 @@ export class PeriodicCompaction {
     this.runs++;
     this.objectsMerged += results.reduce((sum, result) => sum + result.filesBefore, 0);
     this.objectsWritten += results.length;
-  }
-
-  summary(): string {
-    return this.runs === 0
-      ? 'Compaction: nothing to merge yet.'
-      : `Compaction: ${this.objectsMerged} small objects merged into ${this.objectsWritten} in ${this.runs} rounds.`;
   }
 }

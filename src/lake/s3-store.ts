@@ -72,6 +72,30 @@ export class S3Store implements ObjectStore {
     this.location = `s3://${this.bucket}/${this.prefix}`;
   }
 
+  /**
+   * Checks that the bucket exists and the credentials may list the store's prefix, so a wrong bucket is one
+   * clear error before anything is read rather than a write that keeps failing.
+   */
+  async checkAccess(): Promise<void> {
+    try {
+      await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, MaxKeys: 1 }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error) || error instanceof PipelineError) throw error;
+      const missing = error.name === 'NoSuchBucket';
+      throw new PipelineError(
+        'lake',
+        missing ? 'LAKE_BUCKET_NOT_FOUND' : 'LAKE_NOT_ACCESSIBLE',
+        missing
+          ? `Bucket ${this.bucket} does not exist. Create it (aws s3 mb s3://${this.bucket}) or give another bucket.`
+          : `Cannot list ${this.location}: ${error.name}: ${error.message.split('\n')[0]}. Check the credentials ` +
+              '(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or AWS_PROFILE) and that they may list, get and put there.',
+        { cause: error },
+      );
+    }
+  }
+
   async put(key: string, body: Uint8Array | string): Promise<void> {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: this.objectName(key), Body: body }),

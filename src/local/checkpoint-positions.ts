@@ -1,7 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { GetShardIteratorCommand, type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { CorruptCheckpointError, ShardCheckpointStore } from '../checkpoint/shard-checkpoints.ts';
+import {
+  CorruptCheckpointError,
+  everySourceCheckpoint,
+  ShardCheckpointStore,
+  shardsFolder,
+} from '../checkpoint/shard-checkpoints.ts';
 
 /**
  * Checks, before anything is written, that each delivery checkpoint names a position its Kinesis stream has.
@@ -16,32 +19,28 @@ export async function checkDeliveryCheckpoints(
   checkpointDir: string,
   streamName: string,
 ): Promise<void> {
-  if (!existsSync(checkpointDir)) return;
+  const checkpoints = await everySourceCheckpoint(checkpointDir);
+  if (checkpoints.length === 0) return;
   const { Shards: shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
   const shardIds = new Set(shards.map((shard) => shard.ShardId));
-  for (const entry of readdirSync(checkpointDir, { withFileTypes: true })) {
-    const directory = join(checkpointDir, entry.name, 'shards');
-    if (!entry.isDirectory() || !existsSync(directory)) continue;
-    const store = new ShardCheckpointStore(directory);
-    for (const checkpoint of (await store.loadAll()).values()) {
-      // The delivery reads only the stream's shards; a checkpoint of another shard is never used.
-      if (checkpoint.sequenceNumber === undefined || !shardIds.has(checkpoint.shardId)) continue;
-      try {
-        await kinesis.send(
-          new GetShardIteratorCommand({
-            StreamName: streamName,
-            ShardId: checkpoint.shardId,
-            ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
-            StartingSequenceNumber: checkpoint.sequenceNumber,
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name !== 'InvalidArgumentException') throw error;
-        throw new CorruptCheckpointError(
-          store.pathOf(checkpoint.shardId),
-          `Kinesis stream ${streamName} has no sequence number ${checkpoint.sequenceNumber} in ${checkpoint.shardId}`,
-        );
-      }
+  for (const { source, checkpoint } of checkpoints) {
+    // The delivery reads only the stream's shards; a checkpoint of another shard is never used.
+    if (checkpoint.sequenceNumber === undefined || !shardIds.has(checkpoint.shardId)) continue;
+    try {
+      await kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: streamName,
+          ShardId: checkpoint.shardId,
+          ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+          StartingSequenceNumber: checkpoint.sequenceNumber,
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'InvalidArgumentException') throw error;
+      throw new CorruptCheckpointError(
+        new ShardCheckpointStore(shardsFolder(checkpointDir, source)).pathOf(checkpoint.shardId),
+        `Kinesis stream ${streamName} has no sequence number ${checkpoint.sequenceNumber} in ${checkpoint.shardId}`,
+      );
     }
   }
 }

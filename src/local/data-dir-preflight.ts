@@ -1,16 +1,15 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ShardCheckpointStore } from '../checkpoint/shard-checkpoints.ts';
+import { everySourceCheckpoint } from '../checkpoint/shard-checkpoints.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
-import { readRunStatus } from '../observe/run-status.ts';
 import { checkpointFolder, DATA_DIR_FOLDERS, PIPELINE_MARKERS, runStatusFile } from './data-dir.ts';
 import { DamagedStateFileError, DataDirUnusableError, NoPipelineDataError } from './local-stack-errors.ts';
+import { readRunStatus } from './run-status.ts';
 import { stackRecordPath, staleStackRecord } from './stack-lock.ts';
 
 /**
  * What the data dir holds, as the modules that write it lay it out: the servers' stores (local-stack.ts), the
- * lake (deliver-command.ts), the stages' checkpoints (`checkpoints/<stage>/<name>/shards/<shardId>.json`,
- * pipeline-run.ts), the stack's record (stack-lock.ts) and the last `up` run's status (observe/run-status.ts).
+ * lake, the stages' checkpoints (`checkpoints/<stage>/<source>/shards/<shardId>.json`), the stack's record (stack-lock.ts) and the last `up` run's status (local/run-status.ts).
  */
 const STAGES_WITH_CHECKPOINTS = ['pipe', 'delivery'] as const;
 
@@ -57,7 +56,7 @@ export async function preflightDataDir(
   for (const folder of options.folders ?? []) ensureWritableFolder(resolve(folder));
   const checkpointDirs =
     options.checkpointDirs ?? STAGES_WITH_CHECKPOINTS.map((stage) => checkpointFolder(root, stage));
-  for (const directory of checkpointDirs) await readCheckpoints(resolve(directory));
+  for (const directory of checkpointDirs) await everySourceCheckpoint(resolve(directory));
   if (options.startsStack) {
     await staleStackRecord(root); // throws if damaged, or while a live stack holds the data dir
     readRunStatusOrExplain(root);
@@ -121,15 +120,6 @@ function nearestExisting(path: string): { path: string; isDirectory: boolean } {
       // ENOTDIR: a file sits higher up; keep climbing to name it.
       if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(current) === current) throw error;
     }
-  }
-}
-
-/** Reads every `<name>/shards/*.json` under a stage's checkpoint folder, as the stage itself will. */
-async function readCheckpoints(directory: string): Promise<void> {
-  if (!existsSync(directory)) return;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const shards = join(directory, entry.name, 'shards');
-    if (entry.isDirectory() && existsSync(shards)) await new ShardCheckpointStore(shards).loadAll();
   }
 }
 

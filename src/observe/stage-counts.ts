@@ -1,4 +1,4 @@
-import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
+import type { DeliveryMetrics } from '../delivery/delivery-metrics.ts';
 import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
 
 /** Each stage's count and what it still owes the next, as `up`'s live line and the dashboard show them. */

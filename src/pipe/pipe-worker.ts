@@ -5,7 +5,7 @@ import type { _Record, Shard } from '@aws-sdk/client-dynamodb-streams';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { backoffDelayMs, isRetryableAwsError, sleep } from '../aws/backoff.ts';
 import { writeFileDurably } from '../checkpoint/durable-file.ts';
-import { type ShardCheckpoint, ShardCheckpointStore } from '../checkpoint/shard-checkpoints.ts';
+import { type ShardCheckpoint, ShardCheckpointStore, shardsFolder } from '../checkpoint/shard-checkpoints.ts';
 import { type KinesisEntry, MAX_ENTRIES_PER_CALL, putInOrder } from './kinesis-writer.ts';
 import { partitionKeyReader } from './partition-key.ts';
 import { type PipeConfig, type PipeConfigInput, PipeConfigSchema } from './pipe-config.ts';
@@ -69,9 +69,10 @@ export class PipeWorker {
 
   private async run(): Promise<void> {
     const { config } = this;
-    const directory = join(config.checkpointDir, streamLabel(config.streamArn));
+    const source = streamLabel(config.streamArn);
+    const directory = join(config.checkpointDir, source);
     await mkdir(directory, { recursive: true });
-    const store = new ShardCheckpointStore(join(directory, 'shards'));
+    const store = new ShardCheckpointStore(shardsFolder(config.checkpointDir, source));
     const checkpoints = await store.loadAll();
     // LATEST only means something the first time: later, a shard without a checkpoint is read from its start.
     const marker = join(directory, 'pipe.json');

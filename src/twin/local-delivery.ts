@@ -1,30 +1,50 @@
 import type { DeliveryConfigInput } from '../delivery/delivery-config.ts';
-import { DeliveryWorker, type WrittenObject } from '../delivery/delivery-worker.ts';
+import type { WrittenObject } from '../delivery/delivery-metrics.ts';
+import { DeliveryWorker } from '../delivery/delivery-worker.ts';
 import { quietTransform } from '../delivery/quiet-transform.ts';
 import { LocalDiskStore } from '../lake/local-disk-store.ts';
+import type { ObjectStore } from '../lake/object-store.ts';
 import { checkpointFolder, lakeFolder } from '../local/data-dir.ts';
 import { handler } from '../transform/handler.ts';
 
-/** The delivery as the local twin runs it: the real transform, the lake folder, checkpoints in the data dir. */
+type Clients = { kinesis: ConstructorParameters<typeof DeliveryWorker>[0]['kinesis'] };
+type Settings = Partial<DeliveryConfigInput> & {
+  onObjectWritten?: (object: WrittenObject) => void;
+  /** The transform's WARN log lines (values a column cannot hold), which CloudWatch Logs would keep on AWS. */
+  onTransformWarning: (line: string) => void;
+};
+
+/** The delivery as the local twin runs it, into the lake folder (`<data-dir>/lake` unless `lakeDir`). */
 export function localDelivery(
-  clients: { kinesis: ConstructorParameters<typeof DeliveryWorker>[0]['kinesis'] },
+  clients: Clients,
   dataDir: string,
   streamName: string,
-  config: Partial<DeliveryConfigInput> & {
-    lakeDir?: string;
-    onObjectWritten?: (object: WrittenObject) => void;
-  } = {},
+  settings: Settings & { lakeDir?: string },
 ): DeliveryWorker & { lake: LocalDiskStore } {
-  const { lakeDir, onObjectWritten, ...rest } = config;
-  const lake = new LocalDiskStore(lakeDir ?? lakeFolder(dataDir));
+  const { lakeDir, ...rest } = settings;
+  return deliveryInto(new LocalDiskStore(lakeDir ?? lakeFolder(dataDir)), clients, dataDir, streamName, rest);
+}
+
+/**
+ * The delivery into any lake (the folder, or a bucket through S3Store): the real transform, checkpoints in the
+ * data dir.
+ */
+export function deliveryInto<Lake extends ObjectStore>(
+  lake: Lake,
+  clients: Clients,
+  dataDir: string,
+  streamName: string,
+  settings: Settings,
+): DeliveryWorker & { lake: Lake } {
+  const { onObjectWritten, onTransformWarning, ...config } = settings;
   const transform = quietTransform(handler, (text) => {
-    if (text.includes('"level":"WARN"')) process.stderr.write(`\n[transform] ${text}\n`);
+    if (text.includes('"level":"WARN"')) onTransformWarning(text);
   });
   const worker = new DeliveryWorker(
     clients,
     lake,
     transform,
-    { kinesisStreamName: streamName, checkpointDir: deliveryCheckpointDir(dataDir), ...rest },
+    { kinesisStreamName: streamName, checkpointDir: deliveryCheckpointDir(dataDir), ...config },
     onObjectWritten,
   );
   return Object.assign(worker, { lake });

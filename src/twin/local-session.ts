@@ -1,8 +1,8 @@
 import type { AwsClients } from '../aws/aws-clients.ts';
-import { type CurrentOrdersCheck, checkCurrentOrders } from '../catalog/current-orders-check.ts';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { preflightDataDir, resolveExistingDataDir } from '../local/data-dir-preflight.ts';
 import { findRunningStack } from '../local/stack-lock.ts';
+import { type CurrentOrdersCheck, checkCurrentOrders } from '../observe/current-orders-check.ts';
 import { connectToClients } from './stack-connection.ts';
 import { type StackOptions, startStackWithResources } from './stack-start.ts';
 

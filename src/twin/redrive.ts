@@ -1,10 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ERRORS_PREFIX, partitionPrefix, TABLE_NAME } from '../catalog/lake-layout.ts';
 import { ERROR_CODES, errorRecordLine, formatConversionErrorLine } from '../delivery/error-record.ts';
-import { objectKey } from '../delivery/object-name.ts';
 import { convertToParquet } from '../delivery/record-format-conversion.ts';
 import { invokeTransform, type SourceRecord, type TransformHandler } from '../delivery/transform-invoker.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
+import { objectKey } from '../lake/object-name.ts';
 import type { ObjectStore } from '../lake/object-store.ts';
 import { ParquetEncoder } from '../lake/parquet-encoder.ts';
 

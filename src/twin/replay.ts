@@ -2,7 +2,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { writeFileDurably } from '../checkpoint/durable-file.ts';
-import type { DeliveryMetrics } from '../delivery/delivery-worker.ts';
+import type { DeliveryMetrics } from '../delivery/delivery-metrics.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { deliveryCheckpointDir, localDelivery } from './local-delivery.ts';
 import { waitUntilQuiet } from './wait-until-quiet.ts';
@@ -51,6 +51,7 @@ export async function replayStream(options: {
   readonly from: ReplayStart;
   readonly signal: AbortSignal;
   readonly onProgress?: (metrics: DeliveryMetrics) => void;
+  readonly onTransformWarning: (line: string) => void;
 }): Promise<ReplayResult> {
   const { dataDir, from, signal } = options;
   const checkpoints = join(deliveryCheckpointDir(dataDir), REPLAY_STREAM);
@@ -63,6 +64,7 @@ export async function replayStream(options: {
 
   const worker = localDelivery(options.clients, dataDir, options.streamName, {
     deliveryStreamName: REPLAY_STREAM,
+    onTransformWarning: options.onTransformWarning,
     ...('timestampMs' in from
       ? { startingPosition: 'AT_TIMESTAMP', startingTimestampMs: from.timestampMs }
       : { startingPosition: 'TRIM_HORIZON' }),

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_TABLE_NAME } from '../../aws/resource-names.ts';
-import { backfill, backfillCheckpointFile } from '../../delivery/backfill.ts';
+import { backfill } from '../../lake/backfill.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
-import { lakeFolder } from '../../local/data-dir.ts';
+import { backfillCheckpointFile, lakeFolder } from '../../local/data-dir.ts';
 import { preflightDataDir, resolveExistingDataDir } from '../../local/data-dir-preflight.ts';
 import { connectToClients } from '../../twin/stack-connection.ts';
 import { parseFolder, parseTableName } from '../option-parsers.ts';

@@ -3,14 +3,26 @@ import { Command, Option } from 'commander';
 import { DEFAULT_STREAM_NAME } from '../../aws/resource-names.ts';
 import { errorTypePrefix, partitionPrefix } from '../../catalog/lake-layout.ts';
 import { DeliveryConfigSchema } from '../../delivery/delivery-config.ts';
-import type { DeliveryMetrics } from '../../delivery/delivery-worker.ts';
+import { InvalidOptionError } from '../../errors/pipeline-error.ts';
+import type { S3Location } from '../../lake/s3-location.ts';
 import { checkDeliveryCheckpoints } from '../../local/checkpoint-positions.ts';
+import { lakeFolder } from '../../local/data-dir.ts';
 import { preflightDataDir } from '../../local/data-dir-preflight.ts';
-import { deliveryCheckpointDir, localDelivery } from '../../twin/local-delivery.ts';
+import { type OpenLake, openLake } from '../../twin/delivery-lake.ts';
+import { deliveryCheckpointDir, deliveryInto } from '../../twin/local-delivery.ts';
 import { connectToClients } from '../../twin/stack-connection.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { parseChoice, parseFolder, parseStreamName, parseWholeUnits } from '../option-parsers.ts';
+import {
+  parseChoice,
+  parseEndpointUrl,
+  parseFolder,
+  parseRegion,
+  parseS3Lake,
+  parseStreamName,
+  parseWholeUnits,
+} from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
+import { formatDeliveryStatus, formatDeliverySummary, printTransformWarning } from '../stage-reports.ts';
 import { StatusLine } from '../status-line.ts';
 
 const STARTING_POSITIONS = ['TRIM_HORIZON', 'LATEST'] as const;
@@ -22,6 +34,9 @@ interface DeliverOptions {
   stream: string;
   dataDir: string;
   lakeDir?: string;
+  lakeS3?: S3Location;
+  s3Endpoint?: string;
+  region?: string;
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
   bufferSize: number;
   bufferInterval: number;
@@ -31,7 +46,7 @@ interface DeliverOptions {
 
 export function deliverCommand(): Command {
   const command = new Command('deliver')
-    .summary('run the local Firehose: Kinesis stream → transform → lake folder, until Ctrl-C')
+    .summary('run the local Firehose: Kinesis stream → transform → lake folder (or bucket), until Ctrl-C')
     .description(
       'Reads every shard of the Kinesis stream, runs the transform Lambda over Firehose-sized batches, and writes each ' +
         `change as an orders_cdc row under <lake>/${partitionPrefix('YYYY-MM-DD')} (Parquet, or JSON lines), failures with their raw bytes ` +
@@ -40,6 +55,24 @@ export function deliverCommand(): Command {
     )
     .option('--stream <name>', 'Kinesis stream (the source)', parseStreamName, DEFAULT_STREAM_NAME)
     .option('--lake-dir <dir>', 'the lake folder (default: <data-dir>/lake)', parseFolder('--lake-dir'))
+    .addOption(
+      new Option(
+        '--lake-s3 <s3://bucket/prefix>',
+        'write the lake to a bucket instead (AWS, or --s3-endpoint)',
+      )
+        .argParser(parseS3Lake)
+        .conflicts('lakeDir'),
+    )
+    .option(
+      '--s3-endpoint <url>',
+      'with --lake-s3: any S3 API (MinIO, …); credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile',
+      parseEndpointUrl('--s3-endpoint', 'http://127.0.0.1:9000'),
+    )
+    .option(
+      '--region <region>',
+      "with --lake-s3: the bucket's region (default: $AWS_REGION or us-east-1)",
+      parseRegion,
+    )
     .addOption(
       new Option('--starting-position <position>', 'where a first start begins reading')
         .choices(STARTING_POSITIONS)
@@ -81,14 +114,27 @@ export function deliverCommand(): Command {
     );
   addDataDirOption(command);
   return command.action(async (options: DeliverOptions) => {
-    const clients = await connectToClients({ ...options, target: 'local' });
+    if (options.s3Endpoint && !options.lakeS3) {
+      throw new InvalidOptionError(
+        'cli',
+        '--s3-endpoint says where the --lake-s3 bucket is: add --lake-s3 s3://<bucket>/<prefix>.',
+      );
+    }
+    const clients = await connectToClients({ dataDir: options.dataDir, target: 'local' });
+    let lake: OpenLake | undefined;
     try {
       const dataDir = await preflightDataDir(options.dataDir, {
         checkpointDirs: [deliveryCheckpointDir(resolve(options.dataDir))],
         folders: options.lakeDir ? [options.lakeDir] : [],
       });
       await checkDeliveryCheckpoints(clients.kinesis, deliveryCheckpointDir(dataDir), options.stream);
-      const worker = localDelivery(clients, dataDir, options.stream, {
+      lake = await openLake(
+        options.lakeS3
+          ? { kind: 's3', location: options.lakeS3, endpoint: options.s3Endpoint, region: options.region }
+          : { kind: 'folder', dir: resolve(options.lakeDir ?? lakeFolder(dataDir)) },
+      );
+      const worker = deliveryInto(lake.store, clients, dataDir, options.stream, {
+        onTransformWarning: printTransformWarning,
         startingPosition: options.startingPosition,
         destinationBuffer: {
           sizeBytes: options.bufferSize * 1024 * 1024,
@@ -96,12 +142,11 @@ export function deliverCommand(): Command {
         },
         format: options.format,
         compression: options.compression,
-        ...(options.lakeDir && { lakeDir: resolve(options.lakeDir) }),
       });
       const line = new StatusLine();
       const interrupt = abortOnInterrupt(() => line.update('Stopping: writing what is buffered…', true));
       interrupt.signal.addEventListener('abort', () => void worker.stop(), { once: true });
-      console.error(`Delivery: Kinesis ${options.stream} → lake ${worker.lake.root}. Ctrl-C stops.`);
+      console.error(`Delivery: Kinesis ${options.stream} → lake ${lake.where}. Ctrl-C stops.`);
       const timer = setInterval(() => line.update(formatDeliveryStatus(worker.metrics)), 250);
       try {
         await worker.start();
@@ -111,31 +156,10 @@ export function deliverCommand(): Command {
         line.done();
         interrupt.dispose();
       }
-      console.log(formatDeliverySummary(worker.metrics, worker.lake.root));
+      console.log(formatDeliverySummary(worker.metrics, lake.where));
     } finally {
+      lake?.close();
       clients.destroy();
     }
   });
-}
-
-export function formatDeliveryStatus(metrics: DeliveryMetrics): string {
-  return (
-    `in ${metrics.recordsIn} · rows ${metrics.ok} · failed ${metrics.processingFailed} · objects ${metrics.objectsWritten}` +
-    ` · buffered ${metrics.bufferedRecords} · behind ${(metrics.millisBehind / 1000).toFixed(1)} s`
-  );
-}
-
-export function formatDeliverySummary(metrics: DeliveryMetrics, lakeDir: string): string {
-  const conversion =
-    metrics.formatConversionFailed > 0 ? `, ${metrics.formatConversionFailed} failed Parquet conversion` : '';
-  const unwritten =
-    metrics.unwrittenAtStop > 0
-      ? `. ${metrics.unwrittenAtStop} records could not be written (${metrics.lastWriteError}); ` +
-        'the next start writes them, as its checkpoint stops before them'
-      : '';
-  return (
-    `Delivery stopped: ${metrics.rowsWritten} rows in ${metrics.objectsWritten} objects under ${lakeDir}` +
-    ` (${metrics.recordsIn} records in, ${metrics.dropped} dropped, ${metrics.processingFailed} to the error prefix` +
-    `${conversion} in ${metrics.errorObjectsWritten} objects, ${metrics.invocations} transform invocations)${unwritten}`
-  );
 }

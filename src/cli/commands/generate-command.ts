@@ -5,16 +5,12 @@ import { DEFAULT_STACK_NAME } from '../../aws/deployed-names.ts';
 import { DEFAULT_TABLE_NAME } from '../../aws/resource-names.ts';
 import { namesFromStack } from '../../aws/stack-outputs.ts';
 import { type GeneratorRun, generateOrders } from '../../generator/generate-orders.ts';
+import { type GeneratorOptions, generatorConfig } from '../../generator/generator-options.ts';
 import { connectToClients } from '../../twin/stack-connection.ts';
 import { formatGeneratorProgress, formatGeneratorSummary } from '../generator-report.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { OptionValueError } from '../option-parsers.ts';
-import {
-  addDataDirOption,
-  addGeneratorOptions,
-  type GeneratorOptions,
-  generatorConfig,
-} from '../shared-options.ts';
+import { parseEndpointUrl } from '../option-parsers.ts';
+import { addDataDirOption, addGeneratorOptions } from '../shared-options.ts';
 import { StatusLine } from '../status-line.ts';
 
 interface GenerateOptions extends GeneratorOptions {
@@ -47,7 +43,7 @@ export function generateCommand(): Command {
     .option(
       '--endpoint <url>',
       'DynamoDB endpoint URL, e.g. http://127.0.0.1:8000 (overrides --target)',
-      parseEndpointUrl,
+      parseEndpointUrl('--endpoint', 'http://127.0.0.1:8000'),
     )
     .option('--region <region>', 'AWS region (default: $AWS_REGION or us-east-1)')
     .option(
@@ -107,15 +103,4 @@ async function runGeneratorWithDisplay(
     line.done();
     interrupt.dispose();
   }
-}
-
-/** `--endpoint`: an http(s) URL with a host, as the SDK takes it. */
-function parseEndpointUrl(value: string): string {
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (!url || !['http:', 'https:'].includes(url.protocol) || url.hostname === '') {
-    throw new OptionValueError(
-      `--endpoint is an http(s) URL with a host and usually a port, e.g. http://127.0.0.1:8000, got ${JSON.stringify(value)}.`,
-    );
-  }
-  return value;
 }

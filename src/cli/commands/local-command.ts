@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { preflightDataDir } from '../../local/data-dir-preflight.ts';
+import type { StackOptions } from '../../twin/stack-start.ts';
 import { startStackWithResources } from '../../twin/stack-start.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { addStackOptions, type StackOptions } from '../shared-options.ts';
+import { addStackOptions } from '../shared-options.ts';
 
 export function localCommand(): Command {
   const command = new Command('local')

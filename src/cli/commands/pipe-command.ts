@@ -5,9 +5,7 @@ import { checkpointFolder } from '../../local/data-dir.ts';
 import { preflightDataDir } from '../../local/data-dir-preflight.ts';
 import { ORDER_KEY_PATH, partitionKeyReader } from '../../pipe/partition-key.ts';
 import { type PipeConfigInput, PipeConfigSchema } from '../../pipe/pipe-config.ts';
-import type { PipeMetrics } from '../../pipe/pipe-metrics.ts';
 import { PipeWorker } from '../../pipe/pipe-worker.ts';
-import type { PipeEvent } from '../../pipe/shard-reader.ts';
 import { tableStreamArn } from '../../pipe/table-stream.ts';
 import { connectToClients } from '../../twin/stack-connection.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
@@ -23,6 +21,7 @@ import {
   toNumber,
 } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
+import { formatPipeStatus, formatPipeSummary, printPipeEvent } from '../stage-reports.ts';
 import { StatusLine } from '../status-line.ts';
 
 const TARGETS = ['local', 'aws'] as const;
@@ -127,34 +126,6 @@ async function runPipe(worker: PipeWorker, options: PipeOptions): Promise<void> 
     interrupt.dispose();
   }
   console.log(formatPipeSummary(worker.metrics));
-}
-
-/** The end-of-run lines: what went through, what was retried, and anything lost upstream. */
-export function formatPipeSummary(metrics: PipeMetrics): string {
-  const put = metrics.put;
-  const lines = [
-    `Pipe stopped: ${metrics.recordsPut} changes put on Kinesis (${metrics.recordsRead} read, ${metrics.replayed} replayed after a crash)`,
-    `  PutRecords calls ${put.calls}, entries retried ${put.entriesRetried}, calls retried ${put.callsRetried}, iterators renewed ${metrics.iteratorsRenewed}`,
-  ];
-  if (metrics.partitionKeyFallbacks > 0)
-    lines.push(`  keyed by eventID (no partition key found): ${metrics.partitionKeyFallbacks}`);
-  if (metrics.gaps > 0)
-    lines.push(`  GAPS: ${metrics.gaps} (records trimmed from the source before they were read)`);
-  return lines.join('\n');
-}
-
-export function formatPipeStatus(metrics: PipeMetrics): string {
-  const shards = [...metrics.shards.values()];
-  const reading = shards.filter((s) => s.state === 'reading').length;
-  const retries = metrics.put.entriesRetried + metrics.put.callsRetried;
-  return (
-    `read ${metrics.recordsRead} · put ${metrics.recordsPut} · replayed ${metrics.replayed} · retries ${retries}` +
-    ` · gaps ${metrics.gaps} · shards ${reading} reading/${shards.length} · behind ${(metrics.millisBehind / 1000).toFixed(1)} s`
-  );
-}
-
-export function printPipeEvent(event: PipeEvent): void {
-  process.stderr.write(`\n[pipe ${event.level}] ${event.message}\n`);
 }
 
 function parsePartitionKey(value: string): string {

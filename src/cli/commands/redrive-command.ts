@@ -1,15 +1,16 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { formatCheck, holds } from '../../catalog/current-orders-check.ts';
 import { ERRORS_PREFIX } from '../../catalog/lake-layout.ts';
 import { quietTransform } from '../../delivery/quiet-transform.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { lakeFolder } from '../../local/data-dir.ts';
+import { formatCheck, holds } from '../../observe/current-orders-check.ts';
 import { handler } from '../../transform/handler.ts';
 import { checkSession, withLocalStack } from '../../twin/local-session.ts';
 import { redriveErrors } from '../../twin/redrive.ts';
+import type { StackOptions } from '../../twin/stack-start.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
-import { addStackOptions, type StackOptions } from '../shared-options.ts';
+import { addStackOptions } from '../shared-options.ts';
 import { StatusLine } from '../status-line.ts';
 
 const BAR_WIDTH = 20;

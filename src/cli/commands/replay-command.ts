@@ -1,11 +1,13 @@
 import { Command, Option } from 'commander';
-import { formatCheck, holds } from '../../catalog/current-orders-check.ts';
 import { lakeFolder } from '../../local/data-dir.ts';
+import { formatCheck, holds } from '../../observe/current-orders-check.ts';
 import { checkSession, withLocalStack } from '../../twin/local-session.ts';
 import { describeReplayStart, type ReplayStart, replayStream } from '../../twin/replay.ts';
+import type { StackOptions } from '../../twin/stack-start.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { OptionValueError } from '../option-parsers.ts';
-import { addStackOptions, type StackOptions } from '../shared-options.ts';
+import { addStackOptions } from '../shared-options.ts';
+import { printTransformWarning } from '../stage-reports.ts';
 import { StatusLine } from '../status-line.ts';
 
 export function replayCommand(): Command {
@@ -40,6 +42,7 @@ export function replayCommand(): Command {
           streamName: session.streamName,
           from: options.from,
           signal: interrupt.signal,
+          onTransformWarning: printTransformWarning,
           onProgress: (m) =>
             line.update(
               `replay from ${from}: ${m.recordsIn} records read · ${m.rowsWritten} rows written · ` +

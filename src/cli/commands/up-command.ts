@@ -1,11 +1,25 @@
 import { Command, Option } from 'commander';
-import { holds } from '../../catalog/current-orders-check.ts';
 import { InvalidOptionError } from '../../errors/pipeline-error.ts';
 import { preflightDataDir } from '../../local/data-dir-preflight.ts';
+import { holds } from '../../observe/current-orders-check.ts';
+import { type LocalPipelineOptions, runLocalPipeline } from '../../twin/local-pipeline.ts';
+import type { LocalPipelineEvent } from '../../twin/local-pipeline-events.ts';
+import type { RunStatusWords } from '../../twin/run-status-publisher.ts';
+import { formatGeneratorSummary } from '../generator-report.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { parseCount, parsePort, parseWholeInRange } from '../option-parsers.ts';
-import { type PipelineRunOptions, runLocalPipeline } from '../pipeline-run.ts';
 import { addGeneratorOptions, addStackOptions } from '../shared-options.ts';
+import {
+  formatCompactionFailure,
+  formatCompactionSummary,
+  formatDeliverySummary,
+  formatLiveStatus,
+  formatPipeSummary,
+  formatRunSummary,
+  formatStageBehind,
+  printPipeEvent,
+  printTransformWarning,
+} from '../stage-reports.ts';
 import { StatusLine } from '../status-line.ts';
 
 export function upCommand(): Command {
@@ -48,7 +62,7 @@ export function upCommand(): Command {
     );
   return command.action(
     async (
-      options: Omit<PipelineRunOptions, 'count' | 'dashboardPort'> & {
+      options: Omit<LocalPipelineOptions, 'count' | 'dashboardPort' | 'statusWords'> & {
         count?: number;
         orders?: number;
         dashboard: boolean;
@@ -65,8 +79,18 @@ export function upCommand(): Command {
       }
       // Before anything starts or writes: a data dir that cannot work fails here, in one line.
       await preflightDataDir(options.dataDir, { startsStack: true });
+      const generator = { count, rate: options.rate };
+      const statusWords: RunStatusWords = {
+        live: (live) => (live ? formatLiveStatus(live, generator) : 'starting'),
+        summary: formatRunSummary,
+      };
       const line = new StatusLine();
       let stackUp = false; // the run's first line says the stack is up
+      const print = (text: string) => {
+        stackUp = true;
+        line.done();
+        console.log(text);
+      };
       const interrupt = abortOnInterrupt(() =>
         process.stderr.write(
           stackUp
@@ -81,16 +105,10 @@ export function upCommand(): Command {
             count,
             dashboardPort: options.dashboard ? (options.dashboardPort ?? 0) : undefined,
             compactEveryMs: options.compactEvery * 1000,
+            statusWords,
           },
           interrupt.signal,
-          {
-            log: (text) => {
-              stackUp = true;
-              line.done();
-              console.log(text);
-            },
-            status: (text, force) => line.update(text, force),
-          },
+          (event) => reportEvent(event, { line, print, generator, statusWords }),
         );
         if (!holds(result.check) || result.generator.error) process.exitCode = 1;
       } finally {
@@ -99,4 +117,68 @@ export function upCommand(): Command {
       }
     },
   );
+}
+
+/** How `up` tells the run: the story on stdout, the live line and the pipe's events on stderr. */
+function reportEvent(
+  event: LocalPipelineEvent,
+  out: {
+    line: StatusLine;
+    print: (text: string) => void;
+    generator: { count: number | undefined; rate: number | 'max' };
+    statusWords: RunStatusWords;
+  },
+): void {
+  const { line, print } = out;
+  switch (event.type) {
+    case 'stack-line':
+      print(event.line);
+      break;
+    case 'pipe-event':
+      printPipeEvent(event.event);
+      break;
+    case 'transform-warning':
+      printTransformWarning(event.line);
+      break;
+    case 'dashboard-started':
+      print(`Dashboard: ${event.url}`);
+      break;
+    case 'generating-started':
+      print(
+        `Generating order changes; the pipe puts each on Kinesis, the delivery lands it in ${event.lakeDir}. ` +
+          'Ctrl-C drains and stops.',
+      );
+      break;
+    case 'live':
+      line.update(out.statusWords.live(event.live));
+      break;
+    case 'generator-finished':
+      line.update(out.statusWords.live(event.live), true);
+      print(formatGeneratorSummary(event.run, out.generator.rate));
+      break;
+    case 'running-on':
+      print(`Wrote all ${event.count} changes; the pipe and the delivery run on. Ctrl-C drains and stops.`);
+      break;
+    case 'stage-behind':
+      print(formatStageBehind(event.stage, event.waitedMs));
+      break;
+    case 'pipe-drained':
+      print(formatPipeSummary(event.metrics));
+      break;
+    case 'delivery-drained':
+      print(formatDeliverySummary(event.metrics, event.lakeDir));
+      break;
+    case 'compaction-failed':
+      print(formatCompactionFailure(event.error));
+      break;
+    case 'compaction-finished':
+      print(formatCompactionSummary(event.totals));
+      break;
+    case 'checked':
+      for (const text of out.statusWords.summary(event.summary)) print(text);
+      break;
+    case 'stack-stopped':
+      print('Local stack stopped.');
+      break;
+  }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { runStatusFile } from '../local/data-dir.ts';
-import { DamagedStateFileError } from '../local/local-stack-errors.ts';
-import { isAlive } from '../local/stack-lock.ts';
+import { runStatusFile } from './data-dir.ts';
+import { DamagedStateFileError } from './local-stack-errors.ts';
+import { isAlive } from './stack-lock.ts';
 
 /** What `gadget-cdc up` publishes in `<data-dir>/up-status.json` for `gadget-cdc status`, while and after it runs. */
 export interface RunStatus {
@@ -66,15 +66,4 @@ export function describeRunState(status: RunStatus, now = Date.now()): string {
     return `${status.state} (pid ${status.pid}, updated ${((now - Date.parse(status.updatedAt)) / 1000).toFixed(0)} s ago)`;
   }
   return `ended without a clean stop (pid ${status.pid} is gone; last update ${status.updatedAt}): run up again to resume`;
-}
-
-/** The status report's lines about the last `up` run over this data dir, if there was one. */
-export function runStatusLines(dataDir: string, now = Date.now()): string[] {
-  const status = readRunStatus(dataDir);
-  if (!status) return ['  up: no run recorded in this data dir'];
-  return [
-    `  up: ${describeRunState(status, now)}`,
-    `    ${status.line}`,
-    ...(status.summary ?? []).map((line) => `    ${line}`),
-  ];
 }

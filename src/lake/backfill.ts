@@ -5,10 +5,10 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 import { wireItem } from '../aws/wire-item.ts';
 import { partitionDate, partitionPrefix } from '../catalog/lake-layout.ts';
 import { writeFileDurably } from '../checkpoint/durable-file.ts';
-import type { ObjectStore } from '../lake/object-store.ts';
-import { ParquetEncoder } from '../lake/parquet-encoder.ts';
 import { changeEventRow } from '../transform/change-event-row.ts';
 import { objectKey } from './object-name.ts';
+import type { ObjectStore } from './object-store.ts';
+import { ParquetEncoder } from './parquet-encoder.ts';
 
 export interface BackfillResult {
   readonly items: number;
@@ -101,5 +101,3 @@ function snapshotRow(item: Record<string, AttributeValue>, scannedAt: number): s
     },
   }).line;
 }
-
-export { backfillCheckpointFile } from '../local/data-dir.ts';

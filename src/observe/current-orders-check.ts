@@ -1,9 +1,9 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { canonicalNumber } from '../aws/canonical-item.ts';
 import { wireItem } from '../aws/wire-item.ts';
+import type { DuckDbLake } from '../catalog/duckdb-lake.ts';
+import { type LosslessJson, parseLosslessJson } from '../catalog/lossless-json.ts';
 import { itemToJson } from '../transform/attribute-json.ts';
-import type { DuckDbLake } from './duckdb-lake.ts';
-import { type LosslessJson, parseLosslessJson } from './lossless-json.ts';
 
 /** The central invariant's verdict (docs/reliability.md): lost / unexpected / different, and duplicates seen. */
 export interface CurrentOrdersCheck {

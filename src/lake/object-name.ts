@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { dateField } from './s3-prefix.ts';
 
 /**
  * The key Firehose gives an S3 object: `<evaluated prefix><stream>-<version>-YYYY-MM-DD-HH-MM-SS-<uuid><ext>`,
@@ -19,4 +18,24 @@ export function objectKey(input: {
     .map((field) => dateField(date, field))
     .join('-');
   return `${input.prefix}${input.deliveryStream}-${input.version}-${time}-${input.uuid ?? randomUUID()}${input.extension}`;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** One UTC field of a date, zero-padded, as Firehose's timestamp patterns write it. */
+export function dateField(date: Date, field: 'yyyy' | 'MM' | 'dd' | 'HH' | 'mm' | 'ss'): string {
+  switch (field) {
+    case 'yyyy':
+      return pad(date.getUTCFullYear(), 4);
+    case 'MM':
+      return pad(date.getUTCMonth() + 1);
+    case 'dd':
+      return pad(date.getUTCDate());
+    case 'HH':
+      return pad(date.getUTCHours());
+    case 'mm':
+      return pad(date.getUTCMinutes());
+    case 'ss':
+      return pad(date.getUTCSeconds());
+  }
 }
