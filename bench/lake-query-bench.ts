@@ -66,7 +66,7 @@ export async function lakeQueryFigures(
 }
 
 /** The block of real rows as the table `block` (with its row number `i`). */
-async function loadBlock(connection: DuckDBConnection, dir: string, size: number): Promise<void> {
+export async function loadBlock(connection: DuckDBConnection, dir: string, size: number): Promise<void> {
   const file = join(dir, `block-${size}.json`);
   writeFileSync(file, await transformedRows(plannedFirehoseRecords(size, 'bench-lake-query')));
   await connection.run(
@@ -76,7 +76,7 @@ async function loadBlock(connection: DuckDBConnection, dir: string, size: number
 }
 
 /** Writes `blocks` copies of the block, each with distinct orders and events, as one object per day. */
-async function writeLake(
+export async function writeLake(
   connection: DuckDBConnection,
   lakeDir: string,
   format: 'parquet' | 'json',

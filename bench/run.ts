@@ -2,6 +2,7 @@
  * `npm run bench <name>`: runs one benchmark and prints its figures. Benchmarks measure; they never assert
  * timings (tests do not depend on machine speed).
  */
+import { currentStateBenchmark } from './current-state-bench.ts';
 import { dashboardBenchmark } from './dashboard-bench.ts';
 import { deliveryBenchmark } from './delivery-bench.ts';
 import { e2eBenchmark } from './e2e-bench.ts';
@@ -10,6 +11,11 @@ import { pipeBenchmark } from './pipe-bench.ts';
 import { transformBenchmark } from './transform-bench.ts';
 
 const BENCHMARKS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
+  'current-state': {
+    summary:
+      'revenue_by_product from the maintained current state vs the whole history (Parquet, JSON lines)',
+    run: currentStateBenchmark,
+  },
   dashboard: {
     summary: 'the dashboard page (Chromium) while the lake grows at 1,000 changes/s: compute, render, lag',
     run: dashboardBenchmark,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { PIPE_DEFAULTS } from '../src/pipe/pipe-config.ts';
 import { writeLakeOf } from './helpers/lake-of-events.ts';
 import { CLI, runCli } from './helpers/spawn-tsx.ts';
 import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
@@ -31,6 +32,14 @@ describe('gadget-cdc CLI', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`Usage: gadget-cdc ${command} [options]`);
     expect(stdout).toContain('--data-dir <dir>');
+  });
+
+  it("`pipe --help` shows the batch size default the pipe's config gives", async () => {
+    const { code, stdout } = await runCli(['pipe', '--help']);
+    expect(code).toBe(0);
+    // The option's help as one line, however commander wraps it: from its flag to the next option's.
+    const help = /--batch-size <n>(.*?) --[a-z]/.exec(stdout.replace(/\s+/g, ' '))?.[1];
+    expect(help).toContain(`(default: ${PIPE_DEFAULTS.batchSize})`);
   });
 
   it.each([
@@ -66,7 +75,10 @@ describe('gadget-cdc CLI', () => {
       ['deliver', '--lake-s3', 's3://my-lake', '--lake-dir', 'lake'],
       /option '--lake-s3 <s3:\/\/bucket\/prefix>' cannot be used with option '--lake-dir <dir>'/,
     ],
-    [['deliver', '--s3-endpoint', 'http://127.0.0.1:9000'], /--s3-endpoint says where the --lake-s3 bucket is/],
+    [
+      ['deliver', '--s3-endpoint', 'http://127.0.0.1:9000'],
+      /--s3-endpoint says where the --lake-s3 bucket is/,
+    ],
   ])('refuses %j with the value and the expected form', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).not.toBe(0);

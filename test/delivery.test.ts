@@ -12,6 +12,7 @@ import { compactLake } from '../src/lake/compact.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import type { FirehoseTransformationEvent } from '../src/transform/firehose-event.ts';
 import { handler } from '../src/transform/handler.ts';
+import { currentOrdersBothWays } from './helpers/current-orders-both-ways.ts';
 import { kinesaliteSuite } from './helpers/kinesalite-suite.ts';
 import { keysOf } from './helpers/object-keys.ts';
 import { waitFor } from './helpers/processes.ts';
@@ -227,7 +228,7 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     let compactions = 0;
     for (let i = 0; i < 6; i++) {
       await putOnKinesis('compact', s.records.slice(i * 500, (i + 1) * 500));
-      compactions += (await compactLake(s.lake)).length;
+      compactions += (await compactLake(s.lake)).partitions.length;
     }
     expect(await waitFor(() => s.worker.metrics.ok === 3_000, 30_000), JSON.stringify(s.worker.metrics)).toBe(
       true,
@@ -246,6 +247,9 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     db.closeSync();
     expect(row).toEqual({ n: 3_000n, ids: 3_000n });
     expect((await keysOf(s.lake, 'orders_cdc/')).length).toBe(1);
+    // The current state the compactions kept while the delivery wrote is the whole history's.
+    const { maintained, fromHistory } = await currentOrdersBothWays(s.root);
+    expect(maintained).toEqual(fromHistory);
   });
 
   it.each([

@@ -23,9 +23,10 @@ describe('gadget-cdc replay and redrive on the real local stack', () => {
         ...['--exit-when-drained', '--no-dashboard'],
       ]);
       expect(up.code, up.stderr).toBe(0);
-      // Every object of the lake lost.
-      const table = join(dataDir.path, 'lake', 'orders_cdc');
-      for (const partition of readdirSync(table)) rmSync(join(table, partition), { recursive: true });
+      // Every object of the lake lost: the history and the current state `up`'s compaction kept.
+      const lake = join(dataDir.path, 'lake');
+      expect(readdirSync(lake).sort()).toEqual(['current_state', 'orders_cdc']);
+      for (const folder of readdirSync(lake)) rmSync(join(lake, folder), { recursive: true });
       const lost = await runCli([
         'query',
         'SELECT count(*) AS n FROM current_orders',

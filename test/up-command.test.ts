@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -148,9 +148,15 @@ describe('gadget-cdc up', () => {
         '1',
       ]);
       expect(second.code, second.stderr).toBe(0);
-      // The lake was compacted while the delivery wrote to it and once more at the end (the check still holds):
-      // one object per partition is left.
-      expect(second.stdout).toMatch(/Compaction: \d+ small objects merged into \d+ in \d+ rounds\./);
+      // The lake was compacted while the delivery wrote to it and once more at the end (the check, over the
+      // maintained current state, still holds): every object folded into the snapshot, one per partition left.
+      expect(second.stdout).toMatch(
+        /Compaction: [1-9]\d* objects folded into the current state in [1-9]\d* snapshots; \d+ small objects merged into \d+; \d+ rounds\./,
+      );
+      const manifest = JSON.parse(
+        readFileSync(join(killedDir.path, 'lake', 'current_state', 'manifest.json'), 'utf8'),
+      );
+      expect(existsSync(join(killedDir.path, 'lake', manifest.snapshot))).toBe(true);
       const lakeTable = join(killedDir.path, 'lake', 'orders_cdc');
       const objects = readdirSync(lakeTable, { recursive: true }).filter((f) =>
         String(f).endsWith('.parquet'),

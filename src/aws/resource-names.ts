@@ -16,13 +16,15 @@ export const ResourceNamesSchema = z.object({
     .min(3)
     .max(255)
     .regex(/^[a-zA-Z0-9_.-]+$/)
-    .default(DEFAULT_TABLE_NAME),
+    .default(DEFAULT_TABLE_NAME)
+    .describe('orders table'),
   streamName: z
     .string()
     .min(1)
     .max(128)
     .regex(/^[a-zA-Z0-9_.-]+$/)
-    .default(DEFAULT_STREAM_NAME),
+    .default(DEFAULT_STREAM_NAME)
+    .describe('Kinesis stream'),
   shardCount: z
     .number()
     .int()

@@ -1,13 +1,17 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { PipelineError } from '../errors/pipeline-error.ts';
-import { duckdbColumnsStruct, duckdbType } from './duckdb-columns.ts';
+import {
+  CURRENT_ORDERS_VIEW,
+  currentStateInputs,
+  currentStateViews,
+  eventObjectKeys,
+  readManifest,
+} from './current-state.ts';
+import { eventsIn, noEvents, readJson, readParquet } from './duckdb-sources.ts';
 import { invalidSqlError } from './invalid-sql-error.ts';
 import { TABLE_NAME } from './lake-layout.ts';
 import { LakeObjectError, unreadableObjectIn } from './lake-object-error.ts';
-import { namedQuerySql } from './named-queries.ts';
-import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
 import type { QueryEngine } from './query-engine.ts';
 import { sqlString } from './sql-literal.ts';
 
@@ -63,7 +67,7 @@ export class DuckDbLake implements QueryEngine {
     const lake = new DuckDbLake(instance, connection, lakeDir);
     try {
       await lake.refresh();
-      await connection.run(`CREATE VIEW current_orders AS ${namedQuerySql('current_orders')}`);
+      await connection.run(CURRENT_ORDERS_VIEW);
     } catch (error) {
       lake.close();
       throw error;
@@ -72,15 +76,20 @@ export class DuckDbLake implements QueryEngine {
   }
 
   /**
-   * Points `orders_cdc` at the object formats the lake holds now. Objects of a format already seen are picked
-   * up by every query on their own; a long-lived reader calls this so the first object of a new format (or
-   * the very first object) is seen too.
+   * Points the views at what the lake holds now: `orders_cdc` at the object formats there are, the current
+   * state at its manifest's snapshot and the objects it has not absorbed. Every query does this first.
    */
   async refresh(): Promise<void> {
-    const source = ordersCdcSource(this.lakeDir);
+    const keys = eventObjectKeys(this.lakeDir);
+    const inputs = currentStateInputs(readManifest(this.lakeDir), keys);
+    const statements = [
+      `CREATE OR REPLACE VIEW orders_cdc AS ${ordersCdcSource(this.lakeDir, keys)}`,
+      ...currentStateViews(this.lakeDir, inputs),
+    ];
+    const source = statements.join(';\n');
     if (source === this.source) return;
     try {
-      await this.connection.run(`CREATE OR REPLACE VIEW orders_cdc AS ${source}`);
+      for (const statement of statements) await this.connection.run(statement);
     } catch (error) {
       throw await this.explained(error);
     }
@@ -93,12 +102,13 @@ export class DuckDbLake implements QueryEngine {
   }
 
   /**
-   * Runs a statement. Objects are globbed when it runs, so a compaction that replaces them between the glob
-   * and the read (or empties a partition) makes it fail: then it looks at the lake again and runs once more.
+   * Runs a statement over the lake as it is now. A compaction that replaces objects between the look at the
+   * lake and the read (or empties a partition) makes it fail: then it looks at the lake again and runs once more.
    * Fails with a LakeObjectError naming an object that cannot be read, an InvalidSqlError for a statement
    * DuckDB refuses, or DuckDB's own error for anything else.
    */
   async rows(sql: string): Promise<Record<string, unknown>[]> {
+    await this.refresh();
     const run = async () =>
       (await this.connection.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
     try {
@@ -137,34 +147,19 @@ export class DuckDbLake implements QueryEngine {
 
 /**
  * The lake's `orders_cdc` objects, whatever format the delivery wrote them in (Parquet, JSON lines, gzipped
- * JSON lines; a lake may hold several after a format change), or an empty relation with the table's columns
- * while there are none. JSON lines are read with the table's own column types, as the Glue table types them.
+ * JSON lines; a lake may hold several after a format change), or no rows with the table's columns while there
+ * are none. Globs, so objects of a format already seen are read without a refresh.
  */
-function ordersCdcSource(lakeDir: string): string {
+function ordersCdcSource(lakeDir: string, keys: readonly string[]): string {
   const root = join(lakeDir, TABLE_NAME);
-  const names = existsSync(root) ? readdirSync(root, { recursive: true }).map(String) : [];
-  const has = (extension: string) => names.some((name) => name.endsWith(extension));
+  const has = (extension: string) => keys.some((key) => key.endsWith(extension));
   const sources: string[] = [];
   if (has('.parquet')) sources.push(`SELECT * FROM ${readParquet(sqlString(`${root}/*/*.parquet`))}`);
   const jsonGlobs = ['.json', '.json.gz']
     .filter(has)
     .map((extension) => sqlString(`${root}/*/*${extension}`));
   if (jsonGlobs.length > 0) sources.push(`SELECT * FROM ${readJson(`[${jsonGlobs.join(', ')}]`)}`);
-  if (sources.length > 0) return sources.join(' UNION ALL BY NAME ');
-  const columns = ORDERS_CDC_COLUMNS.map((c) => `CAST(NULL AS ${duckdbType(c)}) AS ${c.name}`).join(', ');
-  return `SELECT ${columns}, CAST(NULL AS VARCHAR) AS ${ORDERS_CDC_PARTITION.name} WHERE false`;
-}
-
-const HIVE = `hive_partitioning = true, hive_types = {${sqlString(ORDERS_CDC_PARTITION.name)}: VARCHAR}`;
-
-/** Parquet objects (`files`: a SQL string or list of them), as the view reads them. */
-function readParquet(files: string): string {
-  return `read_parquet(${files}, ${HIVE}, union_by_name = true)`;
-}
-
-/** JSON-lines objects, gzipped or not, typed by the table's own columns as the Glue table types them. */
-function readJson(files: string): string {
-  return `read_json(${files}, format = 'newline_delimited', columns = ${duckdbColumnsStruct()}, ${HIVE})`;
+  return sources.length > 0 ? sources.join(' UNION ALL BY NAME ') : noEvents();
 }
 
 /**
@@ -172,24 +167,20 @@ function readJson(files: string): string {
  * reason; on a separate instance, since some read errors leave DuckDB's unusable.
  */
 async function findUnreadableObject(lakeDir: string): Promise<{ path: string; reason: string } | undefined> {
-  const root = join(lakeDir, TABLE_NAME);
-  const objects = existsSync(root)
-    ? readdirSync(root, { recursive: true })
-        .map(String)
-        .filter((name) => /^[^/]+\/[^/]+\.(parquet|json|json\.gz)$/.test(name))
-        .sort()
-    : [];
-  if (objects.length === 0) return undefined;
+  const reads = eventObjectKeys(lakeDir).map((key) => ({ key, read: eventsIn(lakeDir, [key]) }));
+  const { snapshot } = readManifest(lakeDir);
+  if (snapshot)
+    reads.push({ key: snapshot, read: `SELECT * FROM read_parquet(${sqlString(join(lakeDir, snapshot))})` });
+  if (reads.length === 0) return undefined;
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   try {
-    for (const name of objects) {
-      const path = join(root, name);
-      const read = name.endsWith('.parquet') ? readParquet(sqlString(path)) : readJson(sqlString(path));
+    for (const { key, read } of reads) {
       try {
-        await connection.run(`SELECT max(hash(object)) FROM ${read} AS object`);
+        await connection.run(`SELECT max(hash(object)) FROM (${read}) AS object`);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        const path = join(lakeDir, key);
         return unreadableObjectIn(message, lakeDir) ?? { path, reason: message.split('\n')[0] ?? message };
       }
     }

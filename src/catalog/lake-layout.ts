@@ -9,6 +9,8 @@ import { ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
  *   orders_cdc/dt=YYYY-MM-DD/<object>        one object of `orders_cdc` rows (Parquet or JSON lines)
  *   errors/<error-output-type>/YYYY/MM/DD/HH/<object>   Firehose's error records
  *   source-backup/YYYY/MM/DD/HH/<object>     the source records, on AWS with -c sourceBackup=true
+ *   current_state/manifest.json              the maintained current state: its snapshot, the objects it absorbed
+ *   current_state/snapshot-<time>-<id>.parquet   the latest change of every order, as of the manifest (local)
  */
 
 /** The table's name, and the name of its folder (Athena's `FROM orders_cdc`, Glue's location). */
@@ -19,6 +21,17 @@ export const TABLE_PREFIX = `${TABLE_NAME}/`;
 export const ERRORS_PREFIX = 'errors/';
 /** Where Firehose keeps the source records when asked to (AWS only: the local twin keeps its Kinesis records). */
 export const SOURCE_BACKUP_PREFIX = 'source-backup/';
+
+/** The maintained current state (compaction writes it; `current_orders` reads it with the newer objects). */
+export const CURRENT_STATE_PREFIX = 'current_state/';
+/** Which snapshot is current and which `orders_cdc` objects it has absorbed; replaced whole. */
+export const CURRENT_STATE_MANIFEST = `${CURRENT_STATE_PREFIX}manifest.json`;
+
+/** A new snapshot's key: the time it was made (sorts by age) and an id that no other snapshot has. */
+export function snapshotKey(madeAtMs: number, id: string): string {
+  const time = new Date(madeAtMs).toISOString().replace(/[-:.]/g, '');
+  return `${CURRENT_STATE_PREFIX}snapshot-${time}-${id}.parquet`;
+}
 
 const DT = ORDERS_CDC_PARTITION.name;
 

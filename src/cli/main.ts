@@ -20,6 +20,9 @@ const fail = (error: unknown): never => process.exit(reportFailure(error, verbos
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 
+// Each command is two modules: `x-command.ts` defines it (options, parsers, and the checks that need nothing
+// else, such as the data dir's) and is cheap to load; `x-action.ts` does the work and is imported only when the
+// command runs. So `--help` or a refused option loads no DuckDB, AWS SDK or server (start-imports.test.ts).
 const program = new Command('gadget-cdc')
   .description(
     'Change-data-capture for gadget sales orders: DynamoDB → Streams → Kinesis → Firehose → S3 lake → SQL.\n' +

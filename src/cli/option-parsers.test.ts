@@ -15,6 +15,7 @@ import {
   parseStreamName,
   parseTableName,
   parseWholeUnits,
+  SECONDS_OF_MS,
   toNumber,
 } from './option-parsers.ts';
 
@@ -82,7 +83,7 @@ describe('option parsers', () => {
   });
 
   it('check whole units against a schema kept in smaller ones', () => {
-    const seconds = parseWholeUnits('--window', 'seconds', z.number().int().min(0).max(300_000), 1000);
+    const seconds = parseWholeUnits('--window', z.number().int().min(0).max(300_000), SECONDS_OF_MS);
     expect(seconds('300')).toBe(300);
     expect(refusal(seconds, '301')).toBe('--window is whole seconds from 0 to 300, got "301".');
     expect(refusal(seconds, '1.5')).toContain('got "1.5"');

@@ -45,28 +45,41 @@ export function parseBySchema<T>(
 }
 
 /**
- * Whole `unit`s of a schema field kept in smaller ones: `--batching-window 2` (seconds) is 2000 ms, checked
- * as such by `schema` (`perUnit` = 1000). Returns the whole units.
+ * A unit an option counts in, whole, where its schema field counts in smaller ones: `size` of those make one
+ * (`--batching-window 2`, in seconds, is 2000 of the field's milliseconds).
  */
+export interface Unit {
+  readonly name: string;
+  readonly size: number;
+}
+export const SECONDS_OF_MS: Unit = { name: 'seconds', size: 1000 };
+export const MIB_OF_BYTES: Unit = { name: 'MiB', size: 1024 * 1024 };
+
+/** The whole `unit`s a schema field kept in smaller ones accepts, e.g. 0 to 300 seconds of 0-300000 ms. */
+export function wholeUnitBounds(schema: z.ZodType, unit: Unit): { min: number; max: number } {
+  const bounds = numberBounds(schema);
+  return { min: Math.ceil(bounds.min / unit.size), max: Math.floor(bounds.max / unit.size) };
+}
+
+/** Whole `unit`s of a schema field kept in smaller ones, checked as such by `schema`. Returns the whole units. */
 export function parseWholeUnits(
   name: string,
-  unit: string,
-  schema: z.ZodType<number>,
-  perUnit: number,
+  schema: z.ZodType,
+  unit: Unit,
   note = '',
 ): (value: string) => number {
-  const bounds = numberBounds(schema);
-  const rule = `whole ${unit} from ${Math.ceil(bounds.min / perUnit)} to ${Math.floor(bounds.max / perUnit)}`;
+  const { min, max } = wholeUnitBounds(schema, unit);
+  const rule = `whole ${unit.name} from ${min} to ${max}`;
   return (value) => {
     const units = toNumber(value);
-    if (Number.isSafeInteger(units) && schema.safeParse(units * perUnit).success) return units;
+    if (Number.isSafeInteger(units) && schema.safeParse(units * unit.size).success) return units;
     throw new OptionValueError(`${name} is ${rule}${note}, got ${JSON.stringify(value)}.`);
   };
 }
 
 /** A whole number of `unit` within [min, max], e.g. `--compact-every` in seconds from 0 to 86400. */
 export function parseWholeInRange(name: string, unit: string, min: number, max: number, note = '') {
-  return parseWholeUnits(name, unit, z.number().int().min(min).max(max), 1, note);
+  return parseWholeUnits(name, z.number().int().min(min).max(max), { name: unit, size: 1 }, note);
 }
 
 /** One of `choices`, refused (exit 2) in commander's words otherwise; use with Option.choices for the help. */

@@ -15,6 +15,11 @@ export function numberBounds(schema: z.ZodType): { min: number; max: number } {
   return { min, max };
 }
 
+/** The values an enum schema takes, in its order; undefined for any other schema. */
+export function enumValues(schema: z.ZodType): string[] | undefined {
+  return jsonRuleOf(schema).enum?.filter((value) => typeof value === 'string');
+}
+
 interface JsonRule {
   readonly type?: string;
   readonly minimum?: number;
@@ -25,6 +30,7 @@ interface JsonRule {
   readonly maxLength?: number;
   readonly pattern?: string;
   readonly const?: unknown;
+  readonly enum?: readonly unknown[];
   readonly anyOf?: readonly JsonRule[];
 }
 

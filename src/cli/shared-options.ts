@@ -1,12 +1,11 @@
-import { type Command, Option } from 'commander';
-import { DEFAULT_STREAM_NAME, DEFAULT_TABLE_NAME } from '../aws/resource-names.ts';
+import type { Command } from 'commander';
+import { ResourceNamesSchema } from '../aws/resource-names.ts';
 import { InvalidOptionError } from '../errors/pipeline-error.ts';
-import { DEFAULT_MIX, formatChangeMix, parseChangeMix } from '../generator/change-mix.ts';
-import { WRITE_MODES } from '../generator/generator-config.ts';
-import { DEFAULT_DATA_DIR } from '../local/local-stack-config.ts';
+import { formatChangeMix, parseChangeMix } from '../generator/change-mix.ts';
+import { GeneratorConfigSchema } from '../generator/generator-config.ts';
+import { LocalStackConfigSchema } from '../local/local-stack-config.ts';
 import {
   OptionValueError,
-  parseChoice,
   parseConcurrency,
   parseCount,
   parseFolder,
@@ -17,49 +16,39 @@ import {
   parseStreamName,
   parseTableName,
 } from './option-parsers.ts';
+import { schemaOption } from './schema-option.ts';
 
-/** The options `addStackOptions` adds, as the local twin takes them. */
+const stack = LocalStackConfigSchema.shape;
+const names = ResourceNamesSchema.shape;
+const generator = GeneratorConfigSchema.shape;
 
 export function addDataDirOption(command: Command): Command {
-  return command.option(
-    '--data-dir <dir>',
-    'folder the local twin keeps its state in',
-    parseFolder('--data-dir'),
-    DEFAULT_DATA_DIR,
+  return command.addOption(
+    schemaOption('--data-dir <dir>', stack.dataDir, { parse: parseFolder('--data-dir') }),
   );
 }
 
-/** Options of every command that starts the local stack. */
+/** Options of every command that starts the local stack, as the local twin takes them. */
 export function addStackOptions(command: Command): Command {
   return addDataDirOption(command)
-    .option('--dynamodb-port <port>', 'DynamoDB Local port (default: a free one)', parsePort)
-    .option('--kinesis-port <port>', 'Kinesis server port (default: a free one)', parsePort)
-    .option('--table <name>', 'orders table', parseTableName, DEFAULT_TABLE_NAME)
-    .option('--stream <name>', 'Kinesis stream', parseStreamName, DEFAULT_STREAM_NAME)
-    .option('--shards <n>', 'Kinesis shards when the stream is created', parseShards, 2);
+    .addOption(schemaOption('--dynamodb-port <port>', stack.dynamodbPort, { parse: parsePort }))
+    .addOption(schemaOption('--kinesis-port <port>', stack.kinesisPort, { parse: parsePort }))
+    .addOption(schemaOption('--table <name>', names.tableName, { parse: parseTableName }))
+    .addOption(schemaOption('--stream <name>', names.streamName, { parse: parseStreamName }))
+    .addOption(schemaOption('--shards <n>', names.shardCount, { parse: parseShards }));
 }
 
 /** Options shaping the generated changes. */
-export function addGeneratorOptions(command: Command, defaultRate: number): Command {
+export function addGeneratorOptions(command: Command): Command {
   return command
-    .option('--rate <n|max>', 'changes per second on average, or "max"', parseRate, defaultRate)
-    .option('--count <n>', 'stop after this many changes (default: run until Ctrl-C)', parseCount('--count'))
-    .option('--seed <seed>', 'same seed → same changes (default: random, printed at the end)', parseSeed)
+    .addOption(schemaOption('--rate <n|max>', generator.ratePerSecond, { parse: parseRate }))
+    .addOption(schemaOption('--count <n>', generator.count, { parse: parseCount('--count') }))
+    .addOption(schemaOption('--seed <seed>', generator.seed, { parse: parseSeed }))
     .addOption(
-      new Option('--mix <spec>', 'percent of each change kind')
-        .argParser(parseMixOption)
-        .default(DEFAULT_MIX, formatChangeMix(DEFAULT_MIX)),
+      schemaOption('--mix <spec>', generator.mix, { parse: parseMixOption, showDefault: formatChangeMix }),
     )
-    .addOption(
-      new Option(
-        '--write-mode <mode>',
-        'single = PutItem/DeleteItem per change, batch = BatchWriteItem×25, auto = batch above 50/s',
-      )
-        .choices(WRITE_MODES)
-        .argParser(parseChoice(WRITE_MODES))
-        .default('auto'),
-    )
-    .option('--concurrency <n>', 'batch writes in flight at once', parseConcurrency, 4);
+    .addOption(schemaOption('--write-mode <mode>', generator.writeMode))
+    .addOption(schemaOption('--concurrency <n>', generator.concurrency, { parse: parseConcurrency }));
 }
 
 function parseMixOption(value: string) {

@@ -111,7 +111,8 @@ export function formatDeliverySummary(metrics: DeliveryMetrics, lakeDir: string)
 export function formatCompactionSummary(totals: CompactionTotals): string {
   return totals.runs === 0
     ? 'Compaction: nothing to merge yet.'
-    : `Compaction: ${totals.objectsMerged} small objects merged into ${totals.objectsWritten} in ${totals.runs} rounds.`;
+    : `Compaction: ${totals.objectsAbsorbed} objects folded into the current state in ${totals.snapshots} snapshots; ` +
+        `${totals.objectsMerged} small objects merged into ${totals.objectsWritten}; ${totals.runs} rounds.`;
 }
 
 export function formatCompactionFailure(error: unknown): string {

@@ -18,32 +18,35 @@ export const AUTO_BATCH_ABOVE_RATE = 50;
 export const MIN_RATE_PER_SECOND = 0.01;
 
 export const GeneratorConfigSchema = z.object({
-  tableName: ResourceNamesSchema.shape.tableName.describe('Orders table to write to'),
+  tableName: ResourceNamesSchema.shape.tableName.describe('orders table to write to'),
   ratePerSecond: z
     .union([z.number().min(MIN_RATE_PER_SECOND), z.literal('max')])
     .default(10)
-    .describe('Changes per second on average; "max" writes as fast as DynamoDB accepts'),
+    .describe('changes per second on average, or "max": as fast as DynamoDB accepts'),
   count: z
     .number()
     .int()
     .positive()
     .optional()
-    .describe('Stop after this many changes; run until stopped when omitted'),
+    .describe('stop after this many changes; run until stopped (Ctrl-C) when omitted'),
   seed: z
     .union([z.string().min(1), z.number()])
     .optional()
-    .describe('Same seed, same changes; random when omitted'),
-  mix: z.custom<ChangeMix>().default(DEFAULT_MIX).describe('Percent of inserts, updates and deletes'),
+    .describe('same seed, same changes; random when omitted (the run reports it)'),
+  mix: z.custom<ChangeMix>().default(DEFAULT_MIX).describe('percent of inserts, updates and deletes'),
   writeMode: z
     .enum(WRITE_MODES)
     .default('auto')
-    .describe(`single = one request per change, batch = BatchWriteItem`),
+    .describe(
+      'single = PutItem/DeleteItem per change, batch = BatchWriteItem (25 changes a request), ' +
+        `auto = batch above ${AUTO_BATCH_ABOVE_RATE}/s`,
+    ),
   concurrency: z
     .number()
     .int()
     .min(1)
     .max(64)
     .default(4)
-    .describe('Batch writes in flight at once (batch mode)'),
+    .describe('batch writes in flight at once (batch mode)'),
 });
 export type GeneratorConfig = z.infer<typeof GeneratorConfigSchema>;

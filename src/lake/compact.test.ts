@@ -61,7 +61,9 @@ describe('compactLake', () => {
     const before = await eventIds(dir.path);
     expect(before).toHaveLength(900);
 
-    const [result, ...others] = await compactLake(lake);
+    const { partitions, snapshot } = await compactLake(lake);
+    expect(snapshot).toMatchObject({ objectsAbsorbed: 4 });
+    const [result, ...others] = partitions;
     expect(others).toEqual([]);
     expect(result).toMatchObject({
       partition: 'orders_cdc/dt=2026-11-22/',
@@ -71,7 +73,8 @@ describe('compactLake', () => {
     });
     expect(await keysOf(lake, 'orders_cdc/')).toEqual([result?.written]);
     expect(await eventIds(dir.path)).toEqual([...new Set(before)].sort());
-    expect(await compactLake(lake)).toEqual([]); // one file left: nothing to do
+    // One file left, absorbed: nothing to do.
+    expect(await compactLake(lake)).toEqual({ snapshot: undefined, partitions: [] });
   });
 
   it('merges objects written before a column was added with newer ones: the old rows get NULL there', async () => {
@@ -95,7 +98,7 @@ describe('compactLake', () => {
     await lake.delete([`${partition}new-2.parquet`]);
     const before = await eventIds(dir.path);
 
-    const [result] = await compactLake(lake);
+    const [result] = (await compactLake(lake)).partitions;
     expect(result).toMatchObject({ filesBefore: 2, rowsBefore: 80, rowsAfter: 80 });
     expect(await eventIds(dir.path)).toEqual(before);
     const merged = await DuckDbLake.open(dir.path);

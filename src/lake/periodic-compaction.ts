@@ -1,15 +1,20 @@
-import { type CompactionResult, compactLake } from './compact.ts';
+import { compactLake, type LakeCompaction } from './compact.ts';
 import type { FolderStore } from './object-store.ts';
 
 /**
- * Compacts the lake every `everyMs` while a delivery writes to it, so a long run does not pile up one small
- * object per flush (Firehose's small-files problem: every query would open them all). Never two at once;
+ * Compacts the lake every `everyMs` while a delivery writes to it, so the current state stays a snapshot plus a
+ * small delta and a long run does not pile up one small object per flush (Firehose's small-files problem: every
+ * query would open them all). Never two at once;
  * `stop` waits for the one in progress. A failure is reported and the next round tries again.
  */
 export class PeriodicCompaction {
+  /** Rounds that did something. */
   runs = 0;
   objectsMerged = 0;
   objectsWritten = 0;
+  /** Current-state snapshots made, and the `orders_cdc` objects they absorbed. */
+  snapshots = 0;
+  objectsAbsorbed = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -39,16 +44,21 @@ export class PeriodicCompaction {
   }
 
   private async compact(): Promise<void> {
-    let results: CompactionResult[];
+    let result: LakeCompaction;
     try {
-      results = await compactLake(this.lake);
+      result = await compactLake(this.lake);
     } catch (error) {
       this.onError(error);
       return;
     }
-    if (results.length === 0) return;
+    const { snapshot, partitions } = result;
+    if (!snapshot && partitions.length === 0) return;
     this.runs++;
-    this.objectsMerged += results.reduce((sum, result) => sum + result.filesBefore, 0);
-    this.objectsWritten += results.length;
+    this.objectsMerged += partitions.reduce((sum, partition) => sum + partition.filesBefore, 0);
+    this.objectsWritten += partitions.length;
+    if (snapshot) {
+      this.snapshots++;
+      this.objectsAbsorbed += snapshot.objectsAbsorbed;
+    }
   }
 }

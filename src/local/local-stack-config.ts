@@ -13,15 +13,15 @@ export const LocalStackConfigSchema = z.object({
     .min(1)
     .default(DEFAULT_DATA_DIR)
     .transform((dir) => resolve(dir))
-    .describe('Folder holding everything the local twin keeps: dynamodb/, kinesis/, lake/, checkpoints/'),
-  host: z.string().default('127.0.0.1').describe('Interface the servers bind to (loopback by default)'),
-  dynamodbPort: PortSchema.optional().describe('DynamoDB Local port; a free one when omitted'),
-  kinesisPort: PortSchema.optional().describe('Kinesis server port; a free one when omitted'),
+    .describe('folder holding everything the local twin keeps: dynamodb/, kinesis/, lake/, checkpoints/'),
+  host: z.string().default('127.0.0.1').describe('interface the servers bind to (loopback by default)'),
+  dynamodbPort: PortSchema.optional().describe('DynamoDB Local port (a free one when omitted)'),
+  kinesisPort: PortSchema.optional().describe('Kinesis server port (a free one when omitted)'),
   startTimeoutMs: z
     .number()
     .int()
     .positive()
     .default(60_000)
-    .describe('How long each server may take to answer'),
+    .describe('how long each server may take to answer'),
 });
 export type LocalStackConfig = z.infer<typeof LocalStackConfigSchema>;

@@ -42,7 +42,10 @@ export const PipeConfigSchema = z.object({
   pollIntervalMs: z.number().int().min(0).default(PIPE_DEFAULTS.pollIntervalMs),
   /** How often to look for new shards (also done whenever a shard finishes). */
   shardRefreshMs: z.number().int().min(10).default(5_000),
-  partitionKeyPath: z.string().default(PIPE_DEFAULTS.partitionKeyPath),
+  partitionKeyPath: z
+    .string()
+    .default(PIPE_DEFAULTS.partitionKeyPath)
+    .describe('the Kinesis partition key: a JSON path into the change record, e.g. $.eventID'),
   backoff: z
     .object({ baseDelayMs: z.number().min(0), maxDelayMs: z.number().min(0) })
     .default({ ...DEFAULT_BACKOFF }),

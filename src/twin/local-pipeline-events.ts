@@ -35,7 +35,10 @@ export interface RunSummary {
 }
 
 /** The compaction's totals over a run. */
-export type CompactionTotals = Pick<PeriodicCompaction, 'runs' | 'objectsMerged' | 'objectsWritten'>;
+export type CompactionTotals = Pick<
+  PeriodicCompaction,
+  'runs' | 'objectsMerged' | 'objectsWritten' | 'snapshots' | 'objectsAbsorbed'
+>;
 
 /** A stage a drain waits for. */
 export type DrainedStage = 'pipe' | 'delivery';

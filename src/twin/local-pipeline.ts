@@ -246,8 +246,9 @@ class RunningPipeline implements LocalPipeline {
     this.emit({ type: 'delivery-drained', metrics: delivery.metrics, lakeDir: delivery.lake.root });
     if (this.compaction) {
       await this.compaction.finish();
-      const { runs, objectsMerged, objectsWritten } = this.compaction;
-      this.emit({ type: 'compaction-finished', totals: { runs, objectsMerged, objectsWritten } });
+      const { runs, objectsMerged, objectsWritten, snapshots, objectsAbsorbed } = this.compaction;
+      const totals = { runs, objectsMerged, objectsWritten, snapshots, objectsAbsorbed };
+      this.emit({ type: 'compaction-finished', totals });
     }
     return { pipe: pipe.metrics, delivery: delivery.metrics, elapsedMs };
   }

@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { DashboardServer } from '../../dashboard/dashboard-server.ts';
-import { abortOnInterrupt } from '../interrupt.ts';
 import { existingLake } from '../lake-location.ts';
 import { parsePort } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
@@ -17,15 +15,7 @@ export function dashboardCommand(): Command {
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', parsePort);
   addDataDirOption(command);
   return command.action(async (options: { dataDir: string; lakeDir?: string; port?: number }) => {
-    const { lakeDir, dataDir } = await existingLake(options);
-    const interrupt = abortOnInterrupt();
-    const dashboard = await DashboardServer.start({ dataDir, lakeDir, port: options.port ?? 0 });
-    try {
-      console.log(`Dashboard: ${dashboard.url} (Ctrl-C stops it)`);
-      await new Promise((done) => interrupt.signal.addEventListener('abort', done, { once: true }));
-    } finally {
-      await dashboard.stop();
-      interrupt.dispose();
-    }
+    const lake = await existingLake(options);
+    await (await import('./dashboard-action.ts')).dashboardAction({ ...lake, port: options.port ?? 0 });
   });
 }

@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import { preflightDataDir } from '../../local/data-dir-preflight.ts';
 import type { StackOptions } from '../../twin/stack-start.ts';
-import { startStackWithResources } from '../../twin/stack-start.ts';
-import { abortOnInterrupt } from '../interrupt.ts';
 import { addStackOptions } from '../shared-options.ts';
 
 export function localCommand(): Command {
@@ -16,23 +14,6 @@ export function localCommand(): Command {
   addStackOptions(command);
   return command.action(async (options: StackOptions) => {
     await preflightDataDir(options.dataDir, { startsStack: true });
-    const interrupt = abortOnInterrupt();
-    try {
-      const { stack } = await startStackWithResources({ ...options, abortSignal: interrupt.signal });
-      try {
-        console.log('Local stack running. Ctrl-C stops it.');
-        const stopped = new Promise<undefined>((resolve) => {
-          if (interrupt.signal.aborted) resolve(undefined);
-          interrupt.signal.addEventListener('abort', () => resolve(undefined), { once: true });
-        });
-        const crash = await Promise.race([stopped, stack.crashed]);
-        if (crash) throw crash;
-      } finally {
-        await stack.stop();
-        console.log('Local stack stopped.');
-      }
-    } finally {
-      interrupt.dispose();
-    }
+    await (await import('./local-action.ts')).localAction(options);
   });
 }
