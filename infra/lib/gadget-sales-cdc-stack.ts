@@ -6,6 +6,8 @@ import { AlarmTopic } from './alarm-topic.ts';
 import { AthenaWorkGroup } from './athena-workgroup.ts';
 import { CapturePipe } from './capture-pipe.ts';
 import { ChangeStream } from './change-stream.ts';
+import { CurrentStateDelivery } from './current-state-delivery.ts';
+import { CurrentStateTable } from './current-state-table.ts';
 import { LakeBucket } from './lake-bucket.ts';
 import { LakeDelivery } from './lake-delivery.ts';
 import { OrdersCatalog } from './orders-catalog.ts';
@@ -67,6 +69,20 @@ export class GadgetSalesCdcStack extends Stack {
       table: catalog.table,
       sourceBackup: config.sourceBackup,
     });
+    if (config.currentState === 'iceberg') {
+      // Each order as it stands now, maintained as changes arrive (docs/current-state-on-aws.md): an Iceberg
+      // table beside orders_cdc and a second delivery stream over the same Kinesis stream. Nothing else changes.
+      const currentState = new CurrentStateTable(this, 'CurrentState', {
+        database: catalog.database,
+        bucket: lake.bucket,
+      });
+      new CurrentStateDelivery(this, 'CurrentStateDelivery', {
+        deliveryStreamName: `${config.deliveryStreamName}-state`,
+        source: changes.stream,
+        bucket: lake.bucket,
+        table: currentState,
+      });
+    }
     const athena = new AthenaWorkGroup(this, 'Athena', {
       workGroupName: config.workGroupName,
       databaseName: catalog.database.databaseName,

@@ -8,6 +8,14 @@ import { ResourceNamesSchema } from '../../src/aws/resource-names.ts';
 import { SOURCE_BACKUP_PREFIX } from '../../src/catalog/lake-layout.ts';
 import { DELIVERY_DEFAULTS } from '../../src/delivery/delivery-config.ts';
 
+/**
+ * Where the stack keeps the current state of every order besides the history: nowhere (`off`, the view
+ * `current_orders` ranks the whole history), or an Apache Iceberg table in the Glue Data Catalog that a second
+ * Firehose stream maintains (`iceberg`).
+ */
+export const CURRENT_STATE_MODES = ['off', 'iceberg'] as const;
+export type CurrentStateMode = (typeof CURRENT_STATE_MODES)[number];
+
 /** A yes/no option: `true`/`false` from the command line (`-c crawler=true`), a boolean from cdk.json or tests. */
 const contextBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
 
@@ -51,6 +59,12 @@ export const StackConfigSchema = z.object({
     .describe(
       `Also keep every source record as Firehose read it, gzipped, under ${SOURCE_BACKUP_PREFIX} in the lake`,
     ),
+  currentState: z
+    .enum(CURRENT_STATE_MODES)
+    .default('off')
+    .describe(
+      'Also keep each order as it stands now in an Apache Iceberg table fed by a second Firehose stream (`iceberg`); see docs/current-state-on-aws.md',
+    ),
 });
 export type StackConfig = z.infer<typeof StackConfigSchema>;
 export type StackConfigInput = z.input<typeof StackConfigSchema>;
@@ -66,6 +80,7 @@ export const CONTEXT_KEYS = {
   crawler: 'crawler',
   alarmEmail: 'alarmEmail',
   sourceBackup: 'sourceBackup',
+  currentState: 'currentState',
 } as const satisfies Record<keyof StackConfig, string>;
 
 /** Reads the config from CDK context; an invalid value stops the synth naming the key and the value. */

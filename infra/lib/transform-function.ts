@@ -15,6 +15,15 @@ const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export interface TransformFunctionProps {
   readonly functionName: string;
   /**
+   * The module whose `handler` Firehose invokes, bundled the same way.
+   * @default TRANSFORM_ENTRY, the lake's transform
+   */
+  readonly entry?: string;
+  /** @default the lake transform's description */
+  readonly description?: string;
+  /** Added to the function's environment (after NODE_OPTIONS). @default none */
+  readonly environment?: Record<string, string>;
+  /**
    * Memory, which also buys CPU: the transform is CPU-bound JSON work, so more memory means shorter, not
    * costlier, invocations up to about one vCPU (1,769 MB).
    * @default 1024
@@ -42,7 +51,8 @@ export const TRANSFORM_LOG_FIELDS = {
 } as const;
 
 /**
- * The transform Lambda: `src/transform/handler.ts` bundled by the local esbuild (no Docker), ESM, on the
+ * The transform Lambda: `src/transform/handler.ts` (or another `entry`, the current-state transform) bundled by
+ * the local esbuild (no Docker), ESM, on the
  * current Node.js runtime and ARM64 (cheaper per GB-second). Its role may only write to its own log group:
  * the function reads nothing and calls no AWS API, Firehose hands it the records and takes back the rows.
  *
@@ -78,8 +88,10 @@ export class TransformFunction extends Construct {
     });
     this.function = new NodejsFunction(this, 'Function', {
       functionName: props.functionName,
-      description: 'Firehose transform: DynamoDB stream records (via Pipes and Kinesis) to orders_cdc rows',
-      entry: TRANSFORM_ENTRY,
+      description:
+        props.description ??
+        'Firehose transform: DynamoDB stream records (via Pipes and Kinesis) to orders_cdc rows',
+      entry: props.entry ?? TRANSFORM_ENTRY,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -89,7 +101,7 @@ export class TransformFunction extends Construct {
       logGroup: this.logGroup,
       projectRoot: REPOSITORY_ROOT,
       depsLockFilePath: `${REPOSITORY_ROOT}package-lock.json`,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,

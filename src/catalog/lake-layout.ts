@@ -10,6 +10,7 @@ import { ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
  *   errors/<error-output-type>/YYYY/MM/DD/HH/<object>   Firehose's error records
  *   source-backup/YYYY/MM/DD/HH/<object>     the source records, on AWS with -c sourceBackup=true
  *   current_state/manifest.json              the maintained current state: its snapshot, the objects it absorbed
+ *   current_orders_state/                    AWS only, with -c currentState=iceberg: the Iceberg table of current state
  *   current_state/snapshot-<time>-<id>.parquet   the latest change of every order, as of the manifest (local)
  */
 
@@ -22,7 +23,13 @@ export const ERRORS_PREFIX = 'errors/';
 /** Where Firehose keeps the source records when asked to (AWS only: the local twin keeps its Kinesis records). */
 export const SOURCE_BACKUP_PREFIX = 'source-backup/';
 
-/** The maintained current state (compaction writes it; `current_orders` reads it with the newer objects). */
+/**
+ * On AWS with `-c currentState=iceberg`: the Iceberg table Firehose keeps each order in as it stands now, and
+ * its folder (Iceberg's own data/ and metadata/ below).
+ */
+export const CURRENT_STATE_TABLE_NAME = 'current_orders_state';
+export const CURRENT_STATE_TABLE_PREFIX = `${CURRENT_STATE_TABLE_NAME}/`;
+/** The maintained current state of the local lake (compaction writes it; `current_orders` reads it with the newer objects). */
 export const CURRENT_STATE_PREFIX = 'current_state/';
 /** Which snapshot is current and which `orders_cdc` objects it has absorbed; replaced whole. */
 export const CURRENT_STATE_MANIFEST = `${CURRENT_STATE_PREFIX}manifest.json`;

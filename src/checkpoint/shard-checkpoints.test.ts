@@ -2,7 +2,8 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
-import { CorruptCheckpointError, compareSequenceNumbers, ShardCheckpointStore } from './shard-checkpoints.ts';
+import { compareSequenceNumbers } from './sequence-numbers.ts';
+import { CorruptCheckpointError, ShardCheckpointStore } from './shard-checkpoints.ts';
 
 const dirs: Array<{ path: string; remove(): void }> = [];
 afterEach(() => {

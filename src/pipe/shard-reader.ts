@@ -9,11 +9,8 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import { type BackoffPolicy, backoffDelayMs, isRetryableAwsError, sleep } from '../aws/backoff.ts';
-import {
-  compareSequenceNumbers,
-  type ShardCheckpoint,
-  type ShardCheckpointStore,
-} from '../checkpoint/shard-checkpoints.ts';
+import { compareSequenceNumbers } from '../checkpoint/sequence-numbers.ts';
+import type { ShardCheckpoint, ShardCheckpointStore } from '../checkpoint/shard-checkpoints.ts';
 import type { PipeMetrics, ShardStatus } from './pipe-metrics.ts';
 import type { StreamsApi } from './stream-shards.ts';
 

@@ -19,6 +19,7 @@ describe('stack config from CDK context', () => {
       databaseName: 'gadget_sales_cdc',
       crawler: false,
       sourceBackup: false,
+      currentState: 'off',
     });
   });
 
@@ -33,6 +34,7 @@ describe('stack config from CDK context', () => {
       crawler: 'true',
       alarmEmail: 'ops@example.com',
       sourceBackup: 'true',
+      currentState: 'iceberg',
     };
     expect(stackConfigFromContext((key) => context[key])).toEqual({
       stackName: 'SalesCdcTest',
@@ -44,6 +46,7 @@ describe('stack config from CDK context', () => {
       crawler: true,
       alarmEmail: 'ops@example.com',
       sourceBackup: true,
+      currentState: 'iceberg',
     });
     expect(Object.values(CONTEXT_KEYS).sort()).toEqual(Object.keys(context).sort());
   });

@@ -60,6 +60,7 @@ const EVERY_OPTION: Variant = {
     crawler: true,
     alarmEmail: 'ops@example.com',
     sourceBackup: true,
+    currentState: 'iceberg',
   },
   env: { account: ACCOUNT, region: 'eu-west-1' },
 };

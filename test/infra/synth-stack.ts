@@ -94,3 +94,38 @@ export function logicalId(template: Template, type: string, prefix: string): str
     throw new Error(`expected one ${type} named ${prefix}…, found ${ids.join(', ') || 'none'}`);
   return ids[0] as string;
 }
+
+/**
+ * A resource expression as readable text: `{LakeBucket.Arn}/errors/*` (logical-id hashes dropped), as
+ * test/infra/stack-security.test.ts reads its grants.
+ */
+export function renderExpression(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as Record<string, unknown>;
+  const strip = (id: unknown) => String(id).replace(/[0-9A-F]{8}$/, '');
+  if ('Ref' in node) return `{${strip(node.Ref)}}`;
+  if ('Fn::GetAtt' in node) {
+    const [id, attribute] = node['Fn::GetAtt'] as [string, string];
+    return `{${strip(id)}.${attribute}}`;
+  }
+  if ('Fn::Join' in node) {
+    const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
+    return parts.map(renderExpression).join(separator);
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The Allow grants of the roles whose logical id starts with `rolePrefix`, as `action → resources` (rendered,
+ * sorted). Unlike a map from the last statement, an action granted by two statements lists the resources of both.
+ */
+export function grantsOf(template: Template, rolePrefix: string): Record<string, string[]> {
+  const grants: Record<string, string[]> = {};
+  for (const { owner, statement } of iamStatements(template)) {
+    if (!owner.startsWith(rolePrefix) || statement.Effect !== 'Allow') continue;
+    const resources = [statement.Resource].flat().map(renderExpression);
+    for (const action of [statement.Action].flat())
+      grants[action] = [...(grants[action] ?? []), ...resources].sort();
+  }
+  return grants;
+}
