@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyDocument, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyDocument, Role } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,6 +10,7 @@ import { DELIVERY_DEFAULTS } from '../../src/delivery/delivery-config.ts';
 import { CURRENT_STATE_ENV } from '../../src/transform/current-state-handler.ts';
 import { allow } from './allow.ts';
 import { CURRENT_STATE_KEY, type CurrentStateTable } from './current-state-table.ts';
+import { firehosePrincipal, readAndTransform } from './firehose-role.ts';
 import { ERROR_OUTPUT_PREFIX, ERRORS_PREFIX } from './lake-layout.ts';
 import { nagArn } from './nag-finding.ts';
 import { TransformFunction } from './transform-function.ts';
@@ -97,28 +98,11 @@ export class CurrentStateDelivery extends Construct {
     const { database } = table;
     this.role = new Role(this, 'Role', {
       description: `Firehose ${props.deliveryStreamName}: its stream, its transform, the current-state table, its prefixes`,
-      // Confused-deputy guard, as the lake delivery's: only this delivery stream of this account. The ARN is built
-      // from the name: the stream depends on the role.
-      assumedBy: new ServicePrincipal('firehose.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': deliveryStreamArn },
-      }),
+      assumedBy: firehosePrincipal(stack, deliveryStreamArn),
       inlinePolicies: {
         deliver: new PolicyDocument({
           statements: [
-            allow(
-              [
-                'kinesis:DescribeStream',
-                'kinesis:GetShardIterator',
-                'kinesis:GetRecords',
-                'kinesis:ListShards',
-              ],
-              [props.source.streamArn],
-            ),
-            allow(
-              ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
-              [this.transform.function.functionArn],
-            ),
+            ...readAndTransform(props.source.streamArn, this.transform.function.functionArn),
             // Firehose reads the table's metadata location and commits each snapshot by updating it.
             allow(
               ['glue:GetTable', 'glue:GetDatabase', 'glue:UpdateTable'],

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnTable, S3Table } from 'aws-cdk-lib/aws-glue';
-import { PolicyDocument, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyDocument, Role } from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import {
   BackupMode,
@@ -21,6 +21,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS } from '../../src/delivery/delivery-config.ts';
 import { allow } from './allow.ts';
+import { firehosePrincipal, readAndTransform } from './firehose-role.ts';
 import {
   DATA_OUTPUT_PREFIX,
   ERROR_OUTPUT_PREFIX,
@@ -100,28 +101,11 @@ export class LakeDelivery extends Construct {
     ];
     this.role = new Role(this, 'Role', {
       description: `Firehose ${props.deliveryStreamName}: its stream, its transform, its table, its prefixes`,
-      // Confused-deputy guard: only this delivery stream of this account may assume the role. The ARN is built
-      // from the name, not read from the stream, which depends on the role.
-      assumedBy: new ServicePrincipal('firehose.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': deliveryStreamArn },
-      }),
+      assumedBy: firehosePrincipal(stack, deliveryStreamArn),
       inlinePolicies: {
         deliver: new PolicyDocument({
           statements: [
-            allow(
-              [
-                'kinesis:DescribeStream',
-                'kinesis:GetShardIterator',
-                'kinesis:GetRecords',
-                'kinesis:ListShards',
-              ],
-              [props.source.streamArn],
-            ),
-            allow(
-              ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
-              [props.transform.functionArn],
-            ),
+            ...readAndTransform(props.source.streamArn, props.transform.functionArn),
             allow(
               ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
               [table.database.catalog.catalogArn, table.database.databaseArn, table.tableArn],

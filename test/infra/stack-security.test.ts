@@ -1,7 +1,13 @@
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iamStatements, type SynthesizedStack, synthStack } from './synth-stack.ts';
+import {
+  grantsOf,
+  iamStatements,
+  renderExpression,
+  type SynthesizedStack,
+  synthStack,
+} from './synth-stack.ts';
 
 /**
  * Least privilege, proven on the template: each role may do exactly what its stage needs on exactly its
@@ -15,33 +21,11 @@ beforeAll(() => {
 });
 afterAll(() => synthesized.dispose());
 
-/** A resource expression as readable text: `{LakeBucket.Arn}/errors/*` (logical-id hashes dropped). */
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const node = value as Record<string, unknown>;
-  const strip = (id: unknown) => String(id).replace(/[0-9A-F]{8}$/, '');
-  if ('Ref' in node) return `{${strip(node.Ref)}}`;
-  if ('Fn::GetAtt' in node) {
-    const [id, attribute] = node['Fn::GetAtt'] as [string, string];
-    return `{${strip(id)}.${attribute}}`;
-  }
-  if ('Fn::Join' in node) {
-    const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
-    return parts.map(render).join(separator);
-  }
-  return JSON.stringify(value);
-}
-
-/** A role's permissions as `action → resources`, one entry per action. */
+/** A role's grants as `action → resources`; every statement of the stack's roles is an Allow. */
 function permissionsOf(rolePrefix: string): Record<string, string[]> {
-  const permissions: Record<string, string[]> = {};
-  for (const { owner, statement } of iamStatements(synthesized.template)) {
-    if (!owner.startsWith(rolePrefix)) continue;
-    expect(statement.Effect).toBe('Allow');
-    const resources = [statement.Resource].flat().map(render).sort();
-    for (const action of [statement.Action].flat()) permissions[action] = resources;
-  }
-  return permissions;
+  for (const { owner, statement } of iamStatements(synthesized.template))
+    if (owner.startsWith(rolePrefix)) expect(statement.Effect).toBe('Allow');
+  return grantsOf(synthesized.template, rolePrefix);
 }
 
 const glue = 'arn:{AWS::Partition}:glue:{AWS::Region}:{AWS::AccountId}';
@@ -107,7 +91,7 @@ describe('IAM: every statement scoped to its resource', () => {
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();
         const [statement, ...others] = role.Properties.AssumeRolePolicyDocument.Statement;
         expect(others).toEqual([]);
-        return [render({ Ref: id }), [statement.Principal.Service, statement.Condition]];
+        return [renderExpression({ Ref: id }), [statement.Principal.Service, statement.Condition]];
       }),
     );
     expect(trust).toEqual({
