@@ -32,8 +32,9 @@ export interface DuckDbLakeOptions {
 
 /**
  * DuckDB over the local lake folder, standing in for Athena over the Glue table: the view `orders_cdc` reads
- * every object under `orders_cdc/dt=…/` (the `dt` partition from the path), and `current_orders` is the named
- * view over it.
+ * every object under `orders_cdc/dt=…/` (the `dt` partition from the path), and `current_orders` the maintained
+ * current state — the snapshot under `current_state/` and the objects it has not absorbed (current-state.ts).
+ * It answers as the named view `current_orders` does over the whole history, as Athena runs it.
  */
 export class DuckDbLake implements QueryEngine {
   private source = '';
