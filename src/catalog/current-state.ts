@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { EVENT_OBJECT, eventsIn, noEvents } from './duckdb-sources.ts';
-import { CURRENT_STATE_MANIFEST, TABLE_PREFIX } from './lake-layout.ts';
+import { CURRENT_STATE_MANIFEST, CURRENT_STATE_PREFIX, partitionOf, TABLE_PREFIX } from './lake-layout.ts';
 import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
 import { sqlString } from './sql-literal.ts';
+
+/** What a snapshot's key looks like (snapshotKey in lake-layout.ts): read only inside the lake's own folder. */
+const SNAPSHOT_KEY = new RegExp(`^${CURRENT_STATE_PREFIX}snapshot-[A-Za-z0-9-]+\\.parquet$`);
 
 /**
  * The maintained current state (docs/architecture.md, "current_orders"): a snapshot holding the latest change
@@ -17,7 +20,10 @@ import { sqlString } from './sql-literal.ts';
  */
 export const CurrentStateManifestSchema = z.object({
   /** The snapshot's key; none before the first compaction. */
-  snapshot: z.string().optional(),
+  snapshot: z
+    .string()
+    .regex(SNAPSHOT_KEY, `a snapshot key like ${CURRENT_STATE_PREFIX}snapshot-<time>-<id>.parquet`)
+    .optional(),
   /** Keys of the `orders_cdc` objects whose events the snapshot holds. A key listed here may be gone. */
   absorbed: z.array(z.string()),
   updatedAt: z.string(),
@@ -57,14 +63,23 @@ export function readManifest(lakeDir: string): CurrentStateManifest {
   return existsSync(path) ? parseManifest(readFileSync(path, 'utf8'), path) : NO_CURRENT_STATE;
 }
 
-/** Keys of the `orders_cdc` objects in the lake folder now (in-flight temp files, dot-names, left out). */
+/**
+ * Whether a key is an object of the `orders_cdc` table: directly in a `dt=` partition, in one of the formats
+ * the delivery writes, not a dot-name (an in-flight temp file). Compaction and the views use this one rule.
+ */
+export function isEventObjectKey(key: string): boolean {
+  return (
+    partitionOf(key) !== undefined && EVENT_OBJECT.test(key) && !key.split('/').some((s) => s.startsWith('.'))
+  );
+}
+
+/** Keys of the `orders_cdc` objects in the lake folder now. */
 export function eventObjectKeys(lakeDir: string): string[] {
   const root = join(lakeDir, TABLE_PREFIX);
   if (!existsSync(root)) return [];
   return readdirSync(root, { recursive: true })
-    .map((name) => String(name).split('\\').join('/'))
-    .filter((name) => /^[^/.][^/]*\/[^/.][^/]*$/.test(name) && EVENT_OBJECT.test(name))
-    .map((name) => `${TABLE_PREFIX}${name}`)
+    .map((name) => `${TABLE_PREFIX}${String(name).split('\\').join('/')}`)
+    .filter(isEventObjectKey)
     .sort();
 }
 

@@ -12,6 +12,7 @@ import { eventsIn, noEvents, readJson, readParquet } from './duckdb-sources.ts';
 import { invalidSqlError } from './invalid-sql-error.ts';
 import { TABLE_NAME } from './lake-layout.ts';
 import { LakeObjectError, unreadableObjectIn } from './lake-object-error.ts';
+import { ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
 import type { QueryEngine } from './query-engine.ts';
 import { sqlString } from './sql-literal.ts';
 
@@ -146,6 +147,9 @@ export class DuckDbLake implements QueryEngine {
   }
 }
 
+/** The partition folders, as isEventObjectKey takes them: `dt=…`. */
+const PARTITIONS = `${ORDERS_CDC_PARTITION.name}=*`;
+
 /**
  * The lake's `orders_cdc` objects, whatever format the delivery wrote them in (Parquet, JSON lines, gzipped
  * JSON lines; a lake may hold several after a format change), or no rows with the table's columns while there
@@ -155,10 +159,11 @@ function ordersCdcSource(lakeDir: string, keys: readonly string[]): string {
   const root = join(lakeDir, TABLE_NAME);
   const has = (extension: string) => keys.some((key) => key.endsWith(extension));
   const sources: string[] = [];
-  if (has('.parquet')) sources.push(`SELECT * FROM ${readParquet(sqlString(`${root}/*/*.parquet`))}`);
+  if (has('.parquet'))
+    sources.push(`SELECT * FROM ${readParquet(sqlString(`${root}/${PARTITIONS}/*.parquet`))}`);
   const jsonGlobs = ['.json', '.json.gz']
     .filter(has)
-    .map((extension) => sqlString(`${root}/*/*${extension}`));
+    .map((extension) => sqlString(`${root}/${PARTITIONS}/*${extension}`));
   if (jsonGlobs.length > 0) sources.push(`SELECT * FROM ${readJson(`[${jsonGlobs.join(', ')}]`)}`);
   return sources.length > 0 ? sources.join(' UNION ALL BY NAME ') : noEvents();
 }

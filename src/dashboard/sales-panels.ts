@@ -85,7 +85,6 @@ LIMIT 12`;
 
 /** Every sales panel, read from the lake now. */
 export async function salesPanels(lake: DuckDbLake): Promise<SalesPanels> {
-  await lake.refresh();
   const query = async (sql: string) => (await lake.rows(sql)).map(plainRow);
   const [totals = {}] = await query(TOTALS_SQL);
   const perMinute = (await query(namedQuerySql('sales_per_minute'))).slice(-MINUTES);

@@ -25,6 +25,11 @@ export interface ObjectGroup {
   readonly prefix: string;
 }
 
+/** The key of a group's partition buffer: one per kind and evaluated prefix. */
+function groupId(group: ObjectGroup): string {
+  return `${group.kind}:${group.prefix}`;
+}
+
 interface BufferedRow {
   readonly record: SourceRecord;
   readonly bytes: Uint8Array;
@@ -170,7 +175,7 @@ export class S3Destination {
   }
 
   private buffer(group: ObjectGroup, row: BufferedRow, now: number): void {
-    const id = `${group.kind}:${group.prefix}`;
+    const id = groupId(group);
     let partition = this.partitions.get(id);
     if (!partition) {
       partition = { group, rows: new HintedBuffer(this.config.destinationBuffer) };
@@ -203,7 +208,7 @@ export class S3Destination {
         (lines) => encoder.encode(lines),
       );
     });
-    const id = `${group.kind}:${group.prefix}`;
+    const id = groupId(group);
     if (this.partitions.get(id)?.rows.size === 0) this.partitions.delete(id);
     if (object === undefined) return;
     const now = Date.now();

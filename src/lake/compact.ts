@@ -7,10 +7,10 @@ import {
   type CurrentStateManifest,
   currentStateInputs,
   currentStateViews,
+  isEventObjectKey,
   NO_CURRENT_STATE,
   parseManifest,
 } from '../catalog/current-state.ts';
-import { EVENT_OBJECT } from '../catalog/duckdb-sources.ts';
 import {
   CURRENT_STATE_MANIFEST,
   CURRENT_STATE_PREFIX,
@@ -66,9 +66,7 @@ export async function compactLake(
 ): Promise<LakeCompaction> {
   const now = options.now ?? Date.now;
   const manifest = await readStoredManifest(lake);
-  const listed = (await lake.list(TABLE_PREFIX)).filter(
-    ({ key }) => partitionOf(key) && EVENT_OBJECT.test(key),
-  );
+  const listed = (await lake.list(TABLE_PREFIX)).filter(({ key }) => isEventObjectKey(key));
   const inputs = currentStateInputs(
     manifest,
     listed.map(({ key }) => key),
