@@ -79,6 +79,7 @@ describe('gadget-cdc CLI', () => {
       ['deliver', '--s3-endpoint', 'http://127.0.0.1:9000'],
       /--s3-endpoint says where the --lake-s3 bucket is/,
     ],
+    [['deliver', '--region', 'eu-west-1'], /--region says where the --lake-s3 bucket is/],
   ])('refuses %j with the value and the expected form', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).not.toBe(0);

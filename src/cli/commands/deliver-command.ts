@@ -76,10 +76,11 @@ export function deliverCommand(): Command {
   addDataDirOption(command);
   return command.action(async (options: DeliverOptions) => {
     // An option check: it comes before the delivery's implementation loads.
-    if (options.s3Endpoint && !options.lakeS3) {
+    const bucketOnly = options.s3Endpoint ? '--s3-endpoint' : options.region ? '--region' : undefined;
+    if (bucketOnly && !options.lakeS3) {
       throw new InvalidOptionError(
         'cli',
-        '--s3-endpoint says where the --lake-s3 bucket is: add --lake-s3 s3://<bucket>/<prefix>.',
+        `${bucketOnly} says where the --lake-s3 bucket is: add --lake-s3 s3://<bucket>/<prefix>.`,
       );
     }
     await (await import('./deliver-action.ts')).deliverAction(options);
