@@ -31,8 +31,11 @@ type Step =
   | { kind: 'replay'; from: number; count: number }
   /** A backfill snapshot row (sequence number "0") of an order, as it stood. */
   | { kind: 'backfill'; order: number }
-  /** A compaction, cut short before its `crashAt`-th write or delete (0: runs to the end). */
-  | { kind: 'compact'; crashAt: number };
+  /**
+   * A compaction, cut short before its `crashAt`-th write or delete (0: runs to the end), folding only a delta of
+   * at least `foldAt` times the snapshot's bytes (0: always; 1000: only the first, so it merges without folding).
+   */
+  | { kind: 'compact'; crashAt: number; foldAt: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -61,7 +64,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('backfill' as const), order: fc.nat(99) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('compact' as const), crashAt: fc.nat(6) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('compact' as const),
+      crashAt: fc.nat(6),
+      foldAt: fc.constantFrom(0, 0.5, 1000),
+    }),
+  },
 );
 
 /** A lake store that dies (throws) right before its `crashAt`-th put or delete, as a killed process would. */
@@ -145,7 +155,7 @@ async function play(steps: readonly Step[]): Promise<void> {
           );
       } else if (action.kind === 'compact') {
         const store = action.crashAt === 0 ? lake : dyingAt(lake, action.crashAt);
-        await compactLake(store).catch((error: Error) => {
+        await compactLake(store, { foldAtFraction: action.foldAt }).catch((error: Error) => {
           if (!error.message.startsWith('killed before write')) throw error;
         });
         const { maintained, fromHistory } = await currentOrdersBothWays(dir.path);
@@ -173,9 +183,9 @@ describe('the maintained current state', () => {
       { kind: 'deliver', n0: 1, n1: 0, json: false },
       { kind: 'write', picks: [12] }, // REMOVE ORD-A (12 % 4 === 0, 12 % 3 === 0)
       { kind: 'deliver', n0: 1, n1: 0, json: false },
-      { kind: 'compact', crashAt: 0 },
+      { kind: 'compact', crashAt: 0, foldAt: 0 },
       { kind: 'replay', from: 0, count: 1 }, // the INSERT again
-      { kind: 'compact', crashAt: 0 },
+      { kind: 'compact', crashAt: 0, foldAt: 0 },
     ]);
   });
 

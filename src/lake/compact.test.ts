@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { plannedFirehoseRecords } from '../../bench/planned-records.ts';
+import { currentOrdersBothWays } from '../../test/helpers/current-orders-both-ways.ts';
 import { keysOf } from '../../test/helpers/object-keys.ts';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
+import { readManifest } from '../catalog/current-state.ts';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { handler } from '../transform/handler.ts';
 import { compactLake } from './compact.ts';
@@ -109,6 +111,47 @@ describe('compactLake', () => {
       expect(counts).toEqual({ n: 80n, flagged: 0n });
     } finally {
       merged.close();
+    }
+  });
+
+  it('folds only once the delta reaches foldAtFraction of the snapshot, merging absorbed and new objects apart', async () => {
+    const dir = makeTempDir('compact-fold-at');
+    dirs.push(dir);
+    const lake = new LocalDiskStore(dir.path);
+    const encoder = await ParquetEncoder.create();
+    const partition = 'orders_cdc/dt=2026-11-22/';
+    const put = async (name: string, count: number) =>
+      lake.put(`${partition}${name}.parquet`, await encoder.encode(await rows(count, name)));
+    try {
+      await put('a', 300);
+      await put('b', 200);
+      // The first snapshot is made whatever the fraction.
+      const first = await compactLake(lake, { foldAtFraction: 0.5 });
+      expect(first.snapshot).toMatchObject({ objectsAbsorbed: 2 });
+      const absorbed = readManifest(dir.path).absorbed;
+
+      // A small delta: merged, but apart from the absorbed object and not folded.
+      await put('c', 10);
+      await put('d', 10);
+      const small = await compactLake(lake, { foldAtFraction: 0.5 });
+      expect(small.snapshot).toBeUndefined();
+      expect(small.partitions).toMatchObject([{ filesBefore: 2, rowsBefore: 20, rowsAfter: 20 }]);
+      expect(readManifest(dir.path).absorbed).toEqual(absorbed);
+      const both = await currentOrdersBothWays(dir.path);
+      expect(both.maintained).toEqual(both.fromHistory);
+
+      // A delta past half the snapshot: folded, and everything is absorbed and merged into one object.
+      await put('e', 400);
+      const large = await compactLake(lake, { foldAtFraction: 0.5 });
+      expect(large.snapshot).toMatchObject({ objectsAbsorbed: 2 });
+      expect(large.partitions).toMatchObject([{ filesBefore: 3, rowsBefore: 920 }]);
+      expect(readManifest(dir.path).absorbed).toEqual(
+        expect.arrayContaining(await keysOf(lake, 'orders_cdc/')),
+      );
+      const after = await currentOrdersBothWays(dir.path);
+      expect(after.maintained).toEqual(after.fromHistory);
+    } finally {
+      await encoder.close();
     }
   });
 });

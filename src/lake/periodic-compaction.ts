@@ -1,10 +1,10 @@
-import { compactLake, type LakeCompaction } from './compact.ts';
+import { compactLake, type LakeCompaction, PERIODIC_FOLD_FRACTION } from './compact.ts';
 import type { FolderStore } from './object-store.ts';
 
 /**
  * Compacts the lake every `everyMs` while a delivery writes to it, so the current state stays a snapshot plus a
- * small delta and a long run does not pile up one small object per flush (Firehose's small-files problem: every
- * query would open them all). Never two at once;
+ * delta under 1% of it (folded only then: a fold rewrites the snapshot) and a long run does not pile up one
+ * small object per flush (Firehose's small-files problem: every query would open them all). Never two at once;
  * `stop` waits for the one in progress. A failure is reported and the next round tries again.
  */
 export class PeriodicCompaction {
@@ -46,7 +46,7 @@ export class PeriodicCompaction {
   private async compact(): Promise<void> {
     let result: LakeCompaction;
     try {
-      result = await compactLake(this.lake);
+      result = await compactLake(this.lake, { foldAtFraction: PERIODIC_FOLD_FRACTION });
     } catch (error) {
       this.onError(error);
       return;
