@@ -23,6 +23,9 @@ describe('gadget-cdc query --target', () => {
     expect(stdout).toMatch(/--workgroup <name> .*\(default: the one in the deployed stack outputs\)/);
     expect(stdout).toMatch(/--database <name> .*\(default: the one in the deployed stack outputs\)/);
     expect(stdout).toMatch(/--stack <name> .*\(default: "GadgetSalesCdc"\)/);
+    expect(stdout).toMatch(
+      /--current-state-table <name> .*\(default: the stack output CurrentStateTableName/,
+    );
     for (const option of ['--output-location <s3-uri>', '--region <region>', '--profile <name>'])
       expect(stdout).toContain(option);
   });
@@ -61,6 +64,10 @@ describe('gadget-cdc query --target', () => {
     [
       ['--target', 'aws', '--output-location', 'my-bucket/results', 'SELECT 1'],
       /--output-location is an S3 URI like s3:\/\/my-bucket\/athena-results\/, got "my-bucket\/results"/,
+    ],
+    [
+      ['--target', 'aws', '--current-state-table', 'state; DROP', 'SELECT 1'],
+      /--current-state-table is a Glue table name \(letters, digits and _\), got "state; DROP"/,
     ],
   ])('refuses %j with the value and the expected form', async (args, message) => {
     const { code, stderr } = await queryWithoutAws(args);

@@ -2,11 +2,14 @@ import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { createCurrentOrdersView, seedCurrentStateTable } from '../../src/catalog/athena-current-orders.ts';
 import { namedQueries, namedQuerySql, namedQuerySummary } from '../../src/catalog/named-queries.ts';
 import { secureBucketDefaults } from './lake-bucket.ts';
 
 /** The named query that (re)creates the view the other queries read, from the same `current_orders.sql`. */
 export const CREATE_VIEW_QUERY_NAME = 'create_current_orders_view';
+/** With a current-state table: the named query that seeds it with the orders that existed before it. */
+export const SEED_QUERY_NAME = 'seed_current_orders_state';
 
 export interface AthenaWorkGroupProps {
   readonly workGroupName: string;
@@ -21,6 +24,11 @@ export interface AthenaWorkGroupProps {
    * @default Size.gibibytes(10)
    */
   readonly bytesScannedCutoffPerQuery?: Size;
+  /**
+   * The current-state table, when the stack has one (`-c currentState=iceberg`): the view then ranks it instead
+   * of the whole history, and a named query seeds it. @default none: the view ranks `orders_cdc`
+   */
+  readonly currentStateTable?: string;
 }
 
 /**
@@ -28,7 +36,7 @@ export interface AthenaWorkGroupProps {
  * every query of the workgroup writes there, and the repository's named queries (`src/catalog/sql/*.sql`)
  * saved in it under the same names. The queries over `current_orders` need the view: `gadget-cdc query
  * --target aws` creates it before its first use, and the named query `create_current_orders_view` does it
- * from the console.
+ * from the console (over the current-state table when there is one, src/catalog/athena-current-orders.ts).
  */
 export class AthenaWorkGroup extends Construct {
   readonly workGroup: CfnWorkGroup;
@@ -69,15 +77,26 @@ export class AthenaWorkGroup extends Construct {
       },
     });
 
-    const definition = namedQuerySql('current_orders').trim().replace(/;\s*$/, '');
+    const { currentStateTable } = props;
     const queries = [
       ...namedQueries().map((name) => ({ name, sql: namedQuerySql(name), summary: namedQuerySummary(name) })),
       {
         name: CREATE_VIEW_QUERY_NAME,
-        sql: `CREATE OR REPLACE VIEW current_orders AS\n${definition}`,
+        sql: createCurrentOrdersView(currentStateTable),
         summary:
           'Creates (or refreshes) the view current_orders that the other queries read; run it once first.',
       },
+      ...(currentStateTable
+        ? [
+            {
+              name: SEED_QUERY_NAME,
+              sql: seedCurrentStateTable(currentStateTable),
+              summary:
+                `Adds to ${currentStateTable} the orders it lacks, from the history: run it once when the table ` +
+                'was added to a stack that already had orders.',
+            },
+          ]
+        : []),
     ];
     this.namedQueries = queries.map(
       ({ name, sql, summary }) =>

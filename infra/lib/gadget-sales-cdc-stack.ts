@@ -1,11 +1,16 @@
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { STACK_OUTPUT_KEYS, type StackOutputName } from '../../src/aws/stack-output-keys.ts';
-import { ERRORS_PREFIX, partitionPrefix } from '../../src/catalog/lake-layout.ts';
+import {
+  type OptionalStackOutput,
+  STACK_OUTPUT_KEYS,
+  type StackOutputName,
+} from '../../src/aws/stack-output-keys.ts';
+import { CURRENT_STATE_TABLE_NAME, ERRORS_PREFIX, partitionPrefix } from '../../src/catalog/lake-layout.ts';
 import { AlarmTopic } from './alarm-topic.ts';
 import { AthenaWorkGroup } from './athena-workgroup.ts';
 import { CapturePipe } from './capture-pipe.ts';
 import { ChangeStream } from './change-stream.ts';
+import { CurrentStateAlarms } from './current-state-alarms.ts';
 import { CurrentStateDelivery } from './current-state-delivery.ts';
 import { CurrentStateTable } from './current-state-table.ts';
 import { LakeBucket } from './lake-bucket.ts';
@@ -69,28 +74,15 @@ export class GadgetSalesCdcStack extends Stack {
       table: catalog.table,
       sourceBackup: config.sourceBackup,
     });
-    if (config.currentState === 'iceberg') {
-      // Each order as it stands now, maintained as changes arrive (docs/current-state-on-aws.md): an Iceberg
-      // table beside orders_cdc and a second delivery stream over the same Kinesis stream. Nothing else changes.
-      const currentState = new CurrentStateTable(this, 'CurrentState', {
-        database: catalog.database,
-        bucket: lake.bucket,
-      });
-      new CurrentStateDelivery(this, 'CurrentStateDelivery', {
-        deliveryStreamName: `${config.deliveryStreamName}-state`,
-        source: changes.stream,
-        bucket: lake.bucket,
-        table: currentState,
-      });
-    }
     const athena = new AthenaWorkGroup(this, 'Athena', {
       workGroupName: config.workGroupName,
       databaseName: catalog.database.databaseName,
       accessLogs: lake.accessLogs,
+      ...(config.currentState === 'iceberg' && { currentStateTable: CURRENT_STATE_TABLE_NAME }),
     });
     const alarmNamePrefix = this.stackName;
     const alarmTopic = new AlarmTopic(this, 'AlarmTopic', { alarmNamePrefix, email: config.alarmEmail });
-    new PipelineAlarms(this, 'Alarms', {
+    const alarms = new PipelineAlarms(this, 'Alarms', {
       alarmNamePrefix,
       pipeName: capture.pipeName,
       deadLetterQueue: capture.deadLetterQueue,
@@ -99,8 +91,36 @@ export class GadgetSalesCdcStack extends Stack {
       topic: alarmTopic.topic,
       sourceBackup: config.sourceBackup,
     });
+    const optionalOutputs: Partial<Record<OptionalStackOutput, [string, string]>> = {};
+    if (config.currentState === 'iceberg') {
+      // Each order as it stands now, maintained as changes arrive (docs/current-state-on-aws.md): an Iceberg
+      // table beside orders_cdc and a second delivery stream over the same Kinesis stream. Nothing else changes.
+      // Here, after the alarm topic and the lake's alarms, which its own alarms need: the template without the
+      // mode keeps its resources in the same order.
+      const currentState = new CurrentStateTable(this, 'CurrentState', {
+        database: catalog.database,
+        bucket: lake.bucket,
+      });
+      const currentStateDelivery = new CurrentStateDelivery(this, 'CurrentStateDelivery', {
+        deliveryStreamName: `${config.deliveryStreamName}-state`,
+        source: changes.stream,
+        bucket: lake.bucket,
+        table: currentState,
+      });
+      // Its own alarms on the lake's thresholds, to the same topic, named `<prefix>-CurrentState<symptom>`.
+      new CurrentStateAlarms(this, 'CurrentStateAlarms', {
+        alarmNamePrefix,
+        delivery: currentStateDelivery,
+        topic: alarmTopic.topic,
+        ...alarms.thresholds,
+      });
+      optionalOutputs.currentStateTableName = [
+        currentState.tableName,
+        'Iceberg table of each order as it stands now: current_orders reads it (seed it once on a stack that had orders before)',
+      ];
+    }
 
-    const outputs: Record<StackOutputName, [string, string]> = {
+    const outputs: Record<Exclude<StackOutputName, OptionalStackOutput>, [string, string]> = {
       tableName: [orders.table.tableName, 'DynamoDB orders table (gadget-cdc generate --target aws)'],
       streamName: [changes.stream.streamName, 'Kinesis stream of every change'],
       bucketName: [lake.bucket.bucketName, `Lake bucket: ${partitionPrefix('…')} and ${ERRORS_PREFIX}`],
@@ -115,7 +135,7 @@ export class GadgetSalesCdcStack extends Stack {
         'SNS topic of the pipeline alarms (subscribe to be notified)',
       ],
     };
-    for (const [name, [value, description]] of Object.entries(outputs)) {
+    for (const [name, [value, description]] of Object.entries({ ...outputs, ...optionalOutputs })) {
       const key = STACK_OUTPUT_KEYS[name as StackOutputName];
       new CfnOutput(this, key, { key, value, description });
     }

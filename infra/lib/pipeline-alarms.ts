@@ -1,21 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
-import {
-  Alarm,
-  ComparisonOperator,
-  type IMetric,
-  Metric,
-  Stats,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { type Alarm, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import type { DeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { errorTypePrefix } from '../../src/catalog/lake-layout.ts';
+import { ALARM_PERIOD, alarmFactory, type DeliveryThresholds, deliveryThresholds } from './alarm-factory.ts';
 import type { TransformFunction } from './transform-function.ts';
 
-export interface PipelineAlarmsProps {
+export interface PipelineAlarmsProps extends DeliveryThresholds {
   /** Every alarm is named `<prefix>-<symptom>` (the alarm topic lets only those publish). */
   readonly alarmNamePrefix: string;
   readonly pipeName: string;
@@ -27,26 +19,7 @@ export interface PipelineAlarmsProps {
   readonly topic: ITopic;
   /** Firehose backs the source records up to S3 (`-c sourceBackup=true`): watch that delivery too. */
   readonly sourceBackup?: boolean;
-  /**
-   * The lake is stale when its oldest undelivered record is older than this (Firehose's DataFreshness).
-   * AWS recommends alarming past the buffering limit, 15 minutes.
-   * @default Duration.minutes(15)
-   */
-  readonly maxDataFreshness?: Duration;
-  /**
-   * Firehose is behind when the last record it read is this far behind the newest one in Kinesis.
-   * @default Duration.minutes(5)
-   */
-  readonly maxKinesisLag?: Duration;
 }
-
-/** How an alarm reads its metric: above the threshold (the default), at least it, or below it. */
-type Breach = 'above' | 'atLeast' | 'below';
-const COMPARISON: Record<Breach, ComparisonOperator> = {
-  above: ComparisonOperator.GREATER_THAN_THRESHOLD,
-  atLeast: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-  below: ComparisonOperator.LESS_THAN_THRESHOLD,
-};
 
 /**
  * What tells an operator the pipeline is behind, dropping work or writing doubtful rows, one alarm per symptom,
@@ -64,10 +37,12 @@ const COMPARISON: Record<Breach, ComparisonOperator> = {
  */
 export class PipelineAlarms extends Construct {
   readonly alarms: Alarm[];
+  /** The delivery thresholds the lake's alarms use, defaults filled in: the current state's alarms reuse them. */
+  readonly thresholds: Required<DeliveryThresholds>;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
-    const period = Duration.minutes(5);
+    const period = ALARM_PERIOD;
     const sum = { period, statistic: Stats.SUM };
     const maximum = { period, statistic: Stats.MAXIMUM };
     const pipeMetric = (metricName: string) =>
@@ -79,29 +54,9 @@ export class PipelineAlarms extends Construct {
       });
     const firehose = props.deliveryStream;
     const transform = props.transform;
-    const action = new SnsAction(props.topic);
-    // Every alarm fires on its first breaching period (unless said otherwise) and stays quiet without data.
-    const alarm = (
-      symptom: string,
-      alarmDescription: string,
-      metric: IMetric,
-      threshold: number,
-      options: { breach?: Breach; evaluationPeriods?: number } = {},
-    ) => {
-      const created = new Alarm(this, symptom, {
-        alarmName: `${props.alarmNamePrefix}-${symptom}`,
-        alarmDescription,
-        metric,
-        threshold,
-        evaluationPeriods: options.evaluationPeriods ?? 1,
-        comparisonOperator: COMPARISON[options.breach ?? 'above'],
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      created.addAlarmAction(action);
-      created.addOkAction(action);
-      return created;
-    };
-    const freshness = (props.maxDataFreshness ?? Duration.minutes(15)).toSeconds();
+    const alarm = alarmFactory(this, { alarmNamePrefix: props.alarmNamePrefix, topic: props.topic });
+    this.thresholds = deliveryThresholds(props);
+    const freshness = this.thresholds.maxDataFreshness.toSeconds();
     this.alarms = [
       alarm(
         'CaptureFailing',
@@ -169,7 +124,7 @@ export class PipelineAlarms extends Construct {
         'DeliveryBehindKinesis',
         'Firehose reads the Kinesis stream far behind its newest record (KinesisMillisBehindLatest).',
         firehose.metric('KinesisMillisBehindLatest', maximum),
-        (props.maxKinesisLag ?? Duration.minutes(5)).toMilliseconds(),
+        this.thresholds.maxKinesisLag.toMilliseconds(),
         { evaluationPeriods: 2 },
       ),
       alarm(

@@ -24,6 +24,13 @@ export const STACK_OUTPUT_KEYS = {
   queryResultsLocation: 'QueryResultsLocation',
   /** The SNS topic every pipeline alarm notifies (subscribe to it, or `-c alarmEmail=…` at deploy). */
   alarmTopicArn: 'AlarmTopicArn',
+  /**
+   * The Iceberg table of each order as it stands now, which Athena's `current_orders` then reads. Only a stack
+   * deployed with `-c currentState=iceberg` has this output.
+   */
+  currentStateTableName: 'CurrentStateTableName',
 } as const;
 
 export type StackOutputName = keyof typeof STACK_OUTPUT_KEYS;
+/** The outputs only some stacks have. */
+export type OptionalStackOutput = Extract<StackOutputName, 'currentStateTableName'>;

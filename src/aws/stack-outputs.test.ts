@@ -57,6 +57,44 @@ describe('namesFromStack', () => {
     expect(asked).toEqual([DEFAULT_STACK_NAME]);
   });
 
+  it('reads an optional output when it reads the stack anyway, and only then', async () => {
+    const optional = (value?: string) => ({
+      currentStateTableName: { value, option: '--current-state-table' },
+    });
+    const withTable = () => {
+      const answer = deployed();
+      answer.Stacks?.[0]?.Outputs?.push({
+        OutputKey: STACK_OUTPUT_KEYS.currentStateTableName,
+        OutputValue: 'current_orders_state',
+      });
+      return answer;
+    };
+    const stackWith = scriptedClient(withTable);
+    expect(await namesFromStack(lookup(stackWith.client), athenaNames(), optional())).toEqual({
+      workGroupName: 'wg-from-stack',
+      databaseName: 'db_from_stack',
+      currentStateTableName: 'current_orders_state',
+    });
+    // A stack without it: no error, no name.
+    const stackWithout = scriptedClient(deployed);
+    expect(await namesFromStack(lookup(stackWithout.client), athenaNames(), optional())).toEqual({
+      workGroupName: 'wg-from-stack',
+      databaseName: 'db_from_stack',
+    });
+    // Every required name given: the stack is not read for an optional one; the user's value wins.
+    const explicit = scriptedClient(withTable);
+    expect(await namesFromStack(lookup(explicit.client), athenaNames('wg', 'db'), optional())).toEqual({
+      workGroupName: 'wg',
+      databaseName: 'db',
+    });
+    expect(explicit.asked).toEqual([]);
+    expect(
+      await namesFromStack(lookup(stackWith.client), athenaNames(), optional('orders_cdc')),
+    ).toMatchObject({
+      currentStateTableName: 'orders_cdc',
+    });
+  });
+
   it('lets explicit names win over the outputs', async () => {
     const { client } = scriptedClient(deployed);
     expect(await namesFromStack(lookup(client), athenaNames('mine'))).toEqual({

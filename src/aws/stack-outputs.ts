@@ -4,7 +4,7 @@ import {
   type DescribeStacksCommandOutput,
 } from '@aws-sdk/client-cloudformation';
 import { PipelineError } from '../errors/pipeline-error.ts';
-import { STACK_OUTPUT_KEYS, type StackOutputName } from './stack-output-keys.ts';
+import { type OptionalStackOutput, STACK_OUTPUT_KEYS, type StackOutputName } from './stack-output-keys.ts';
 
 /** The one CloudFormation call made here; a `CloudFormationClient` fits, and so does a scripted client in tests. */
 export interface CloudFormationApi {
@@ -69,16 +69,23 @@ export class StackOutputsUnreadableError extends PipelineError {
 
 /**
  * Each wanted name: the value the user gave when there is one, else the deployed stack's output. The stack is
- * read (one DescribeStacks call) only when some name was not given, so fully explicit commands never need
- * CloudFormation access.
+ * read (one DescribeStacks call) only when some required name was not given, so fully explicit commands never
+ * need CloudFormation access. An optional name (an output only some stacks have) is the user's value, else the
+ * output when the stack is read and has it, else undefined.
  */
-export async function namesFromStack<K extends StackOutputName>(
+export async function namesFromStack<K extends StackOutputName, O extends OptionalStackOutput = never>(
   lookup: StackLookup,
   wanted: { readonly [P in K]: WantedName },
-): Promise<Record<K, string>> {
+  optional: { readonly [P in O]: WantedName } = {} as { readonly [P in O]: WantedName },
+): Promise<Record<K, string> & Partial<Record<O, string>>> {
   const entries = Object.entries(wanted) as [K, WantedName][];
+  const optionalEntries = Object.entries(optional) as [O, WantedName][];
   const missing = entries.filter(([, name]) => name.value === undefined);
-  const names = Object.fromEntries(entries.map(([key, name]) => [key, name.value])) as Record<K, string>;
+  const names = Object.fromEntries(
+    [...entries, ...optionalEntries].flatMap(([key, name]) =>
+      name.value === undefined ? [] : [[key, name.value]],
+    ),
+  ) as Record<K, string> & Partial<Record<O, string>>;
   if (missing.length === 0) return names;
   const options = missing.map(([, name]) => name.option);
   const stack = await describeStack(lookup, options);
@@ -86,7 +93,11 @@ export async function namesFromStack<K extends StackOutputName>(
     const outputKey = STACK_OUTPUT_KEYS[key];
     const value = stack.outputs.get(outputKey);
     if (value === undefined) throw new StackOutputMissingError(lookup, stack.status, outputKey, name.option);
-    names[key] = value;
+    names[key] = value as (typeof names)[K];
+  }
+  for (const [key, name] of optionalEntries) {
+    const value = stack.outputs.get(STACK_OUTPUT_KEYS[key]);
+    if (name.value === undefined && value !== undefined) names[key] = value as (typeof names)[O];
   }
   return names;
 }

@@ -228,6 +228,24 @@ describe('AthenaEngine', () => {
     ]);
   });
 
+  it('ranks the current-state table instead of the history when the stack has one', async () => {
+    const view = { statementType: 'DDL', substatementType: 'CREATE_VIEW' } as const;
+    const athena = new ScriptedAthena().willRun({}, view, {});
+    const { engine } = engineOver(athena, { currentOrdersTable: 'current_orders_state' });
+    await engine.rows(namedQuerySql('current_orders'));
+    await engine.rows(namedQuerySql('revenue_by_product'));
+
+    const overState = namedQuerySql('current_orders')
+      .trim()
+      .replace('FROM orders_cdc\n', 'FROM current_orders_state\n');
+    expect(overState).not.toContain('orders_cdc');
+    expect(athena.started).toEqual([
+      overState,
+      `CREATE OR REPLACE VIEW current_orders AS\n${overState}`,
+      namedQuerySql('revenue_by_product'),
+    ]);
+  });
+
   it('does not run a query whose view could not be created, and tries the view again next time', async () => {
     const view = { statementType: 'DDL', substatementType: 'CREATE_VIEW' } as const;
     const athena = new ScriptedAthena().willRun(

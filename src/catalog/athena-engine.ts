@@ -22,8 +22,8 @@ import {
 } from '../aws/backoff.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { type AthenaConnection, connectAthenaClient } from './athena-client.ts';
+import { createCurrentOrdersView, currentOrdersDefinition } from './athena-current-orders.ts';
 import { resultRecord, startsWithHeaderRow } from './athena-result-set.ts';
-import { namedQuerySql } from './named-queries.ts';
 import type { QueryEngine } from './query-engine.ts';
 
 /** The four Athena calls the engine makes; an `AthenaClient` fits, and so does a scripted client in tests. */
@@ -39,6 +39,11 @@ export interface AthenaEngineOptions {
   readonly workGroup: string;
   /** The Glue database holding `orders_cdc` (and where the view `current_orders` is created). */
   readonly database: string;
+  /**
+   * The table the view `current_orders` ranks: the stack's current-state table when it has one (`-c
+   * currentState=iceberg`, output `CurrentStateTableName`). @default 'orders_cdc' (the whole history)
+   */
+  readonly currentOrdersTable?: string;
   /** @default 'AwsDataCatalog' (the account's Glue Data Catalog) */
   readonly catalog?: string;
   /** `s3://…/` for result files. @default none: the workgroup's own location (or managed results) */
@@ -98,7 +103,12 @@ export class AthenaEngine implements QueryEngine {
   }
 
   async rows(sql: string): Promise<Record<string, unknown>[]> {
-    if (CURRENT_ORDERS.test(sql)) await this.ensureCurrentOrdersView(sql);
+    // The named query current_orders is the view's definition: it reads what the view reads, and needs no view.
+    if (sameStatement(sql, currentOrdersDefinition())) {
+      const table = this.options.currentOrdersTable;
+      return this.run(table === undefined ? sql : currentOrdersDefinition(table));
+    }
+    if (CURRENT_ORDERS.test(sql)) await this.ensureCurrentOrdersView();
     return this.run(sql);
   }
 
@@ -110,12 +120,10 @@ export class AthenaEngine implements QueryEngine {
   /**
    * Locally `current_orders` is a view DuckDbLake creates on open; in Athena a view is persistent in the Glue
    * database. It is (re)created once per engine, before the first statement that names it, so it always
-   * equals the repository's definition. The definition itself reads `orders_cdc` and needs no view.
+   * equals the repository's definition over `currentOrdersTable`.
    */
-  private async ensureCurrentOrdersView(sql: string): Promise<void> {
-    const definition = namedQuerySql('current_orders').trim().replace(/;\s*$/, '');
-    if (sql.trim().replace(/;\s*$/, '') === definition) return;
-    this.currentOrdersView ??= this.run(`CREATE OR REPLACE VIEW current_orders AS\n${definition}`).catch(
+  private async ensureCurrentOrdersView(): Promise<void> {
+    this.currentOrdersView ??= this.run(createCurrentOrdersView(this.options.currentOrdersTable)).catch(
       (error: unknown) => {
         this.currentOrdersView = undefined;
         throw error;
@@ -260,4 +268,10 @@ const CATEGORIES: Readonly<Record<number, string>> = { 1: 'SYSTEM', 2: 'USER', 3
 function firstLine(sql: string): string {
   const line = sql.split('\n').find((l) => l.trim() !== '') ?? '';
   return JSON.stringify(line.trim().length > 120 ? `${line.trim().slice(0, 119)}…` : line.trim());
+}
+
+/** Whether two statements are the same, but for surrounding blanks and a final semicolon. */
+function sameStatement(a: string, b: string): boolean {
+  const bare = (sql: string) => sql.trim().replace(/;\s*$/, '');
+  return bare(a) === bare(b);
 }

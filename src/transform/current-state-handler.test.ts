@@ -79,8 +79,8 @@ describe('current-state transform: operations', () => {
   it.each([
     ['INSERT', 'update'],
     ['MODIFY', 'update'],
-    ['REMOVE', 'delete'],
-  ] as const)('turns %s into the Iceberg operation %s (INSERT too upserts: a redelivered INSERT stays one row)', async (eventName, operation) => {
+    ['REMOVE', 'update'],
+  ] as const)('turns %s into the Iceberg operation %s (INSERT too upserts: a redelivered INSERT stays one row; REMOVE upserts its tombstone)', async (eventName, operation) => {
     const [record] = await route(change(eventName, '100000000000000000001'));
     expect(record?.result).toBe('Ok');
     expect(record?.metadata?.otfMetadata.operation).toBe(operation);
@@ -95,7 +95,7 @@ describe('current-state transform: operations', () => {
     expect(records.map((record) => record.metadata?.otfMetadata.operation)).toEqual([
       'update',
       'update',
-      'delete',
+      'update',
     ]);
   });
 
@@ -144,9 +144,9 @@ describe('current-state transform: several changes of one order in one invocatio
       ['Dropped', undefined],
       ['Ok', 'update'],
       ['Dropped', undefined],
-      ['Ok', 'delete'],
+      ['Ok', 'update'],
     ]);
-    expect(routedLine()).toMatchObject({ upserts: 1, deletes: 1, superseded: 2, unroutable: 0 });
+    expect(routedLine()).toMatchObject({ upserts: 2, tombstones: 1, superseded: 2, unroutable: 0 });
   });
 
   it('orders by the sequence number (length, then text), not by position in the batch', async () => {

@@ -9,7 +9,10 @@
  * - INSERT and MODIFY upsert: operation `update`, which Firehose applies as a delete of the key followed by an
  *   insert, so it also writes a key the table does not hold yet. `insert` is never used: a change delivered
  *   twice (the pipe and Kinesis deliver at least once) would then leave two rows for one order.
- * - REMOVE deletes the key: operation `delete`.
+ * - REMOVE is an upsert too, of its tombstone row (`cdc_event_type` REMOVE; `current_orders` leaves it out), not
+ *   operation `delete`: one Firehose commit can hold changes of one order from two invocations, and Iceberg's
+ *   equality deletes do not reach rows of the same commit, so a `delete` could leave the MODIFY before it
+ *   standing. A tombstone row is newer than that MODIFY, and the view ranks rows per order by sequence number.
  * - Within one invocation only the newest change of each order (highest DynamoDB sequence number) is routed;
  *   the older ones are Dropped. Iceberg's equality deletes do not reach rows written in the same commit, so
  *   two changes of one key in one Firehose batch could otherwise both survive (or a REMOVE fail to remove the
@@ -36,11 +39,11 @@ export type IcebergOperation = 'insert' | 'update' | 'delete';
 /** The change types of `orders_cdc.cdc_event_type` (DynamoDB Streams' eventName). */
 export type ChangeType = 'INSERT' | 'MODIFY' | 'REMOVE';
 
-/** What each change does to the current-state table: upsert, or delete the order's row. */
+/** What each change does to the current-state table: every change upserts the order's row (REMOVE's a tombstone). */
 export const OPERATION_OF_CHANGE = {
   INSERT: 'update',
   MODIFY: 'update',
-  REMOVE: 'delete',
+  REMOVE: 'update',
 } as const satisfies Record<ChangeType, IcebergOperation>;
 
 /** Firehose's per-record routing to an Apache Iceberg table, spelled as AWS documents it. */
@@ -72,7 +75,8 @@ export const CURRENT_STATE_ENV = {
 /** What one invocation routed, as logged (beside the transform's own `transformed` line). */
 export interface RoutingSummary {
   readonly upserts: number;
-  readonly deletes: number;
+  /** Of the upserts, REMOVEs: tombstone rows. */
+  readonly tombstones: number;
   /** Ok rows dropped because a newer change of the same order is in the same invocation. */
   readonly superseded: number;
   /** Ok rows turned ProcessingFailed because they carry no routable key or change type. */
@@ -139,7 +143,7 @@ export function routeToCurrentState(
   });
 
   let upserts = 0;
-  let deletes = 0;
+  let tombstones = 0;
   let superseded = 0;
   let unroutable = 0;
   const firstUnroutable: Array<{ recordId: string; reason: string }> = [];
@@ -157,8 +161,8 @@ export function routeToCurrentState(
       return { recordId: result.recordId, result: 'Dropped', data: result.data };
     }
     const operation = OPERATION_OF_CHANGE[row.change];
-    if (operation === 'delete') deletes++;
-    else upserts++;
+    upserts++;
+    if (row.change === 'REMOVE') tombstones++;
     return {
       recordId: result.recordId,
       result: 'Ok',
@@ -172,7 +176,7 @@ export function routeToCurrentState(
       },
     };
   });
-  return { records, summary: { upserts, deletes, superseded, unroutable, firstUnroutable } };
+  return { records, summary: { upserts, tombstones, superseded, unroutable, firstUnroutable } };
 }
 
 /** The result record as the transform returned it, minus the lake's partition keys (no partitioning here). */

@@ -5,6 +5,8 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { STACK_OUTPUT_KEYS } from '../../src/aws/stack-output-keys.ts';
+import { createCurrentOrdersView, seedCurrentStateTable } from '../../src/catalog/athena-current-orders.ts';
 import { CURRENT_STATE_TABLE_PREFIX, ERROR_OUTPUT_PREFIX } from '../../src/catalog/lake-layout.ts';
 import { ORDERS_CDC_COLUMNS } from '../../src/catalog/orders-cdc-columns.ts';
 import type { CurrentStateResultRecord } from '../../src/transform/current-state-handler.ts';
@@ -55,15 +57,35 @@ describe('with the mode off (the default)', () => {
 });
 
 describe('with -c currentState=iceberg', () => {
-  it('changes nothing of the stack without it: every resource and output is there, unchanged', () => {
+  it('changes nothing of the stack without it but the view current_orders, which reads the table instead', () => {
     const before = off.template.toJSON();
     const after = on.template.toJSON();
+    const view = logicalId(on.template, 'AWS::Athena::NamedQuery', 'AthenaQuerycreatecurrentordersview');
     for (const [id, resource] of Object.entries(before.Resources as Record<string, unknown>))
-      expect(after.Resources[id], id).toEqual(resource);
-    expect(after.Outputs).toEqual(before.Outputs);
+      if (id !== view) expect(after.Resources[id], id).toEqual(resource);
+    expect(after.Resources[view].Properties.QueryString).toBe(createCurrentOrdersView(ICEBERG_TABLE));
+    expect(after.Resources[view].Properties.QueryString).toBe(
+      before.Resources[view].Properties.QueryString.replace('FROM orders_cdc\n', `FROM ${ICEBERG_TABLE}\n`),
+    );
+    expect(after.Outputs).toEqual({
+      ...before.Outputs,
+      [STACK_OUTPUT_KEYS.currentStateTableName]: {
+        Description: expect.stringContaining('current_orders reads it'),
+        Value: ICEBERG_TABLE,
+      },
+    });
     const added = Object.keys(after.Resources).filter((id) => !(id in before.Resources));
     expect(added.length).toBeGreaterThan(0);
-    expect(added.filter((id) => !id.startsWith('CurrentState'))).toEqual([]);
+    expect(added.filter((id) => !id.startsWith('CurrentState'))).toEqual([
+      logicalId(on.template, 'AWS::Athena::NamedQuery', 'AthenaQueryseedcurrentordersstate'),
+    ]);
+  });
+
+  it('saves a named query that seeds the table from the history, once, for a stack that had orders before', () => {
+    on.template.hasResourceProperties('AWS::Athena::NamedQuery', {
+      Name: 'seed_current_orders_state',
+      QueryString: seedCurrentStateTable(ICEBERG_TABLE),
+    });
   });
 
   it('creates the Iceberg table (format 2) beside orders_cdc, with the columns of orders-cdc-columns.ts', () => {
@@ -231,7 +253,8 @@ describe('the companion function', () => {
             otfMetadata: {
               destinationDatabaseName: 'gadget_sales_cdc',
               destinationTableName: ICEBERG_TABLE,
-              operation: 'delete',
+              // A REMOVE is a tombstone row (docs/current-state-on-aws.md, ordering).
+              operation: 'update',
             },
           },
         ],

@@ -16,6 +16,7 @@ export interface QueryOptions {
   target: 'local' | 'aws';
   workgroup?: string;
   database?: string;
+  currentStateTable?: string;
   outputLocation?: string;
   region?: string;
   profile?: string;
@@ -61,10 +62,12 @@ async function openEngine(options: QueryOptions, signal: AbortSignal | undefined
         workGroupName: { value: options.workgroup, option: '--workgroup' },
         databaseName: { value: options.database, option: '--database' },
       },
+      { currentStateTableName: { value: options.currentStateTable, option: '--current-state-table' } },
     );
     const engine = new AthenaEngine(client, {
       workGroup: names.workGroupName,
       database: names.databaseName,
+      currentOrdersTable: names.currentStateTableName,
       outputLocation: options.outputLocation,
       signal,
     });

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_STACK_NAME } from '../../aws/deployed-names.ts';
+import { GLUE_TABLE_NAME } from '../../catalog/athena-current-orders.ts';
 import { namedQueries } from '../../catalog/named-queries.ts';
 import { addDataDirOption } from '../shared-options.ts';
 import type { QueryOptions } from './query-action.ts';
@@ -31,6 +32,12 @@ export function queryCommand(): Command {
       'Glue database holding orders_cdc, for --target aws (default: the one in the deployed stack outputs)',
     )
     .option(
+      '--current-state-table <name>',
+      'the table current_orders ranks, for --target aws: orders_cdc (the whole history) or the current-state ' +
+        'table (default: the stack output CurrentStateTableName when the stack has one, else orders_cdc)',
+      parseTableName,
+    )
+    .option(
       '--stack <name>',
       'CloudFormation stack whose outputs name the workgroup and database, for --target aws',
       DEFAULT_STACK_NAME,
@@ -52,6 +59,14 @@ export function queryCommand(): Command {
   return command.action(async (query: string | undefined, options: QueryOptions) =>
     (await import('./query-action.ts')).queryAction(query, options),
   );
+}
+
+function parseTableName(value: string): string {
+  if (!GLUE_TABLE_NAME.test(value))
+    throw new InvalidArgumentError(
+      `--current-state-table is a Glue table name (letters, digits and _), got ${JSON.stringify(value)}.`,
+    );
+  return value;
 }
 
 function parseS3Uri(value: string): string {
