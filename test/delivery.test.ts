@@ -228,6 +228,8 @@ describe('the delivery worker (local Firehose) over kinesalite', () => {
     let compactions = 0;
     for (let i = 0; i < 6; i++) {
       await putOnKinesis('compact', s.records.slice(i * 500, (i + 1) * 500));
+      // Halfway through this batch: objects to merge are there, and the delivery is still writing more.
+      expect(await waitFor(() => s.worker.metrics.ok >= i * 500 + 250, 30_000)).toBe(true);
       compactions += (await compactLake(s.lake)).partitions.length;
     }
     expect(await waitFor(() => s.worker.metrics.ok === 3_000, 30_000), JSON.stringify(s.worker.metrics)).toBe(
