@@ -133,6 +133,18 @@ describe('gadget-cdc ends a failure with one line saying what, where and what to
     expect(result.stdout).toContain('(no rows)');
   });
 
+  it('without a running stack, offers only the ways each command takes', async () => {
+    const dataDir = tempDir('cli-errors-no-stack');
+    mkdirSync(join(dataDir, 'lake'));
+    const [backfill, generate] = await Promise.all([
+      runCli(['backfill', '--data-dir', dataDir]),
+      runCli(['generate', '--count', '1', '--data-dir', dataDir]),
+    ]);
+    const noStack = literally(`No local stack is running from data dir ${dataDir}`);
+    expect(expectOneErrorLine(backfill, noStack, /`npm start`\)\.$/)).not.toMatch(/--endpoint|--target/);
+    expectOneErrorLine(generate, noStack, /, or pass --endpoint <url>, or use --target aws\.$/);
+  });
+
   it('checks --endpoint when parsing it, and names an endpoint where nothing listens', async () => {
     const port = await findFreePort();
     const [invalid, unreachable] = await Promise.all([

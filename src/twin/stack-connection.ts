@@ -7,12 +7,13 @@ import { findRunningStack } from '../local/stack-lock.ts';
 
 /** No endpoint was given and no local stack runs from the data dir. */
 export class LocalStackNotRunningError extends PipelineError {
-  constructor(dataDir: string) {
+  /** `otherWays`: what else the command takes instead, e.g. "pass --endpoint <url>" (none: only a stack). */
+  constructor(dataDir: string, otherWays: readonly string[] = []) {
     super(
       'cli',
       'LOCAL_STACK_NOT_RUNNING',
       `No local stack is running from data dir ${dataDir}. Start one in another terminal with \`npx gadget-cdc local\` ` +
-        '(or `npm start`), pass --endpoint <url>, or use --target aws.',
+        `(or \`npm start\`)${otherWays.map((way) => `, or ${way}`).join('')}.`,
     );
   }
 }
@@ -22,6 +23,8 @@ export interface ConnectionOptions {
   endpoint?: string;
   region?: string;
   dataDir: string;
+  /** The command's other ways to a stack, for the error when none runs, e.g. "use --target aws". */
+  otherWays?: readonly string[];
 }
 
 /**
@@ -48,7 +51,7 @@ export async function connectToClients(options: ConnectionOptions): Promise<AwsC
   }
   const dataDir = resolve(options.dataDir);
   const stack = await findRunningStack(dataDir);
-  if (!stack) throw new LocalStackNotRunningError(dataDir);
+  if (!stack) throw new LocalStackNotRunningError(dataDir, options.otherWays);
   return failingWithEndpoints(
     createAwsClients({ endpoint: stack.dynamodbEndpoint }, { endpoint: stack.kinesisEndpoint }),
     { dynamodb: stack.dynamodbEndpoint, kinesis: stack.kinesisEndpoint },

@@ -27,7 +27,10 @@ export async function generateAction(options: GenerateOptions, tableGiven: boole
   // The SDK's default credential chain reads AWS_PROFILE; the shared client factory takes no profile itself.
   if (onAws && options.profile) process.env.AWS_PROFILE = options.profile;
   const tableName = onAws ? await deployedTableName(options, tableGiven) : options.table;
-  const clients = await connectToClients(options);
+  const clients = await connectToClients({
+    ...options,
+    otherWays: ['pass --endpoint <url>', 'use --target aws'],
+  });
   try {
     const run = await runGeneratorWithDisplay(clients, tableName, options);
     console.log(formatGeneratorSummary(run));

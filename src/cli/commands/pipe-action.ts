@@ -26,7 +26,7 @@ export interface PipeOptions {
 
 /** `gadget-cdc pipe`: runs the local pipe until Ctrl-C, with a live line and a summary. */
 export async function pipeAction(options: PipeOptions): Promise<void> {
-  const clients = await connectToClients(options);
+  const clients = await connectToClients({ ...options, otherWays: ['use --target aws'] });
   try {
     const checkpointDir = resolve(options.checkpointDir ?? checkpointFolder(options.dataDir, 'pipe'));
     await preflightDataDir(options.dataDir, { checkpointDirs: [checkpointDir], folders: [checkpointDir] });
