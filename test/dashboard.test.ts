@@ -87,7 +87,11 @@ describe('the live dashboard (Chromium, a real `up` run)', () => {
       points.every((n) => n > 0),
       JSON.stringify(points),
     ).toBe(true);
-    expect(await page.textContent('#projection-method')).toMatch(/Least-squares/);
+    // A run of seconds has no complete minute: the page says what the projection waits for, and draws none.
+    expect(await page.textContent('#projection-status')).toMatch(
+      /^Projection after 5 complete minutes \([01] so far\)\.$/,
+    );
+    expect(await page.textContent('#projection-method')).toMatch(/^Method: ordinary least squares/);
     expect(pageErrors).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
 import { namedQueries, namedQuerySql } from '../src/catalog/named-queries.ts';
 import { plainValue } from '../src/catalog/plain-value.ts';
 import { writeLakeOf } from './helpers/lake-of-events.ts';
+import { salesSeriesRecords } from './helpers/sales-series.ts';
 import { ScriptedAthena } from './helpers/scripted-athena.ts';
 import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
@@ -38,6 +39,11 @@ beforeAll(async () => {
     streamRecord({ eventName: 'INSERT', newImage: order('B', 'PLACED', 1, '19.99'), sequenceNumber: '3' }),
     streamRecord({ eventName: 'REMOVE', oldImage: order('B', 'PLACED', 1, '19.99'), sequenceNumber: '4' }),
     streamRecord({ eventName: 'INSERT', newImage: order('C', 'PLACED', 3, '5'), sequenceNumber: '5' }),
+    // Eight minutes of sales, so that sales_projection has complete minutes to project from.
+    ...salesSeriesRecords(
+      { Drone: [10, 100, 120, 90, 130, 110, 100, 60] },
+      Date.parse('2025-11-22T08:00:00Z'),
+    ),
   ]);
   lake = await DuckDbLake.open(dir.path);
 });

@@ -1,40 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { projectionLine } from './projection-line.ts';
 
+const gadget = (actual: string | null, projected: string | null) => ({
+  product_name: 'Drone',
+  backtest_actual_last_5_min: actual,
+  backtest_projected_last_5_min: projected,
+});
+
 describe('projectionLine', () => {
-  it('continues the actual series from its last minute along the summed trend, summing to the query’s total', () => {
-    // Two gadgets whose revenue grows 2/min and 1/min: 60-minute totals as sales_projection would give them.
-    const line = projectionLine(
-      [
-        { minute: '2026-12-01T10:00', revenue: 100 },
-        { minute: '2026-12-01T10:01', revenue: 103 },
-      ],
-      [
-        {
-          product_name: 'Laptop',
-          revenue_trend_per_minute: 2,
-          projected_revenue_next_60_min: 60 * 70 + 2 * 1830,
-        },
-        { product_name: 'Phone', revenue_trend_per_minute: 1, projected_revenue_next_60_min: 60 * 33 + 1830 },
-      ],
-    );
-    expect(line.points[0]).toEqual({ minute: '2026-12-01T10:01', revenue: 103 });
-    expect(line.points[1]?.minute).toBe('2026-12-01T10:02');
-    expect(line.points.at(-1)?.minute).toBe('2026-12-01T11:01');
-    const projected = line.points.slice(1).map((p) => p.revenue);
-    expect(projected).toHaveLength(60);
-    // A straight line with the summed slope (3/min) whose 60 minutes add up to the query's total.
-    expect((projected[1] ?? 0) - (projected[0] ?? 0)).toBeCloseTo(3);
-    expect(projected.reduce((a, b) => a + b, 0)).toBeCloseTo(60 * 70 + 2 * 1830 + 60 * 33 + 1830, 6);
-    expect(line.method).toMatch(/Least-squares/);
+  it('draws the SQL’s minutes at their UTC minute, with the band', () => {
+    const line = projectionLine(12, {
+      byProduct: [gadget('500.00', '550.00')],
+      minutes: [{ minuteIndex: 29_396_701, revenue: '120.50', low: 80.25, high: 160.75 }],
+    });
+    expect(line.points).toEqual([{ minute: '2025-11-22T09:01', revenue: 120.5, low: 80.25, high: 160.75 }]);
+    expect(line.completeMinutes).toBe(10);
+    expect(line.neededMinutes).toBe(5);
+    expect(line.method).toMatch(/^Method: ordinary least squares/);
   });
 
-  it('never draws below zero, and draws nothing without data', () => {
-    const falling = projectionLine(
-      [{ minute: '2026-12-01T10:00', revenue: 5 }],
-      [{ revenue_trend_per_minute: -10, projected_revenue_next_60_min: 0 }],
-    );
-    expect(Math.min(...falling.points.map((p) => p.revenue))).toBe(0);
-    expect(projectionLine([], []).points).toEqual([]);
+  it('sums the backtest over the gadgets in cents and gives its error in percent', () => {
+    const line = projectionLine(20, {
+      byProduct: [gadget('100.10', '90.05'), gadget('200.20', '230.30'), gadget(null, null)],
+      minutes: [],
+    });
+    expect(line.backtest).toEqual({ actual: 300.3, projected: 320.35, errorPercent: 6.7 });
+  });
+
+  it('has no backtest before there is history for one, and no error percentage when nothing sold', () => {
+    expect(projectionLine(3, { byProduct: [], minutes: [] })).toMatchObject({
+      completeMinutes: 1,
+      points: [],
+      backtest: undefined,
+    });
+    expect(projectionLine(0, { byProduct: [], minutes: [] }).completeMinutes).toBe(0);
+    expect(projectionLine(20, { byProduct: [gadget('0.00', '5.00')], minutes: [] }).backtest).toEqual({
+      actual: 0,
+      projected: 5,
+      errorPercent: undefined,
+    });
   });
 });

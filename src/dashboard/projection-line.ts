@@ -1,42 +1,65 @@
-/** The projected revenue per minute drawn as a dashed continuation of the actual series. */
-export interface ProjectionLine {
-  /** How the numbers are made, shown beside the chart. */
-  readonly method: string;
-  /** From the last actual minute (its actual revenue) through the 60 projected minutes. */
-  readonly points: ReadonlyArray<{ readonly minute: string; readonly revenue: number }>;
+import { PROJECTION_MIN_MINUTES, projectionMethod } from '../catalog/sales-projection.ts';
+
+/** One projected minute of the dashed line: the revenue of every gadget in it, and its 95% band. */
+export interface ProjectedMinute {
+  /** `YYYY-MM-DDTHH:MM`, UTC. */
+  readonly minute: string;
+  readonly revenue: number;
+  readonly low: number;
+  readonly high: number;
 }
 
-export const PROJECTION_METHOD =
-  'Least-squares trend: a straight line through each gadget’s revenue per minute, extended over the next ' +
-  '60 minutes and summed (sales_projection.sql); the dashed line spreads that total along the summed slope.';
-
-const HORIZON = 60;
+/** What the page shows of `sales_projection` beside its table. */
+export interface ProjectionLine {
+  /** How the numbers are made, in the SQL's own words. */
+  readonly method: string;
+  /** Complete minutes so far (minutes with orders, less the first and the last), and how many it needs. */
+  readonly completeMinutes: number;
+  readonly neededMinutes: number;
+  /** The next 60 minutes after the last complete one; none until there are enough complete minutes. */
+  readonly points: readonly ProjectedMinute[];
+  /**
+   * The last 5 complete minutes projected from the ones before, over every gadget, beside what they actually
+   * sold; undefined until there is history enough for that too.
+   */
+  readonly backtest:
+    | { readonly actual: number; readonly projected: number; readonly errorPercent: number | undefined }
+    | undefined;
+}
 
 /**
- * The dashed line: `sales_projection` gives each gadget's revenue over the next 60 minutes (the sum of its
- * least-squares line over those minutes) and its slope per minute. The sum of straight lines is a straight
- * line, so total revenue in projected minute m (1…60) is total/60 + slope·(m − 30.5), which sums to the
- * query's total exactly; never drawn below zero.
+ * The page's projection from one `projectionPanelSql` result (`minutes`, and `byProduct`: the named query's
+ * rows) and the minutes with sales: the line as the SQL made it, the backtest summed over the gadgets in cents.
  */
 export function projectionLine(
-  actual: ReadonlyArray<Record<string, unknown>>,
-  byProduct: ReadonlyArray<Record<string, unknown>>,
+  minutesWithSales: number,
+  panel: {
+    readonly byProduct: ReadonlyArray<Record<string, unknown>>;
+    readonly minutes: ReadonlyArray<{ minuteIndex: number; revenue: unknown; low: unknown; high: unknown }>;
+  },
 ): ProjectionLine {
-  const last = actual.at(-1);
-  if (!last || byProduct.length === 0) return { method: PROJECTION_METHOD, points: [] };
-  const total = byProduct.reduce((sum, row) => sum + Number(row.projected_revenue_next_60_min ?? 0), 0);
-  const slope = byProduct.reduce((sum, row) => sum + Number(row.revenue_trend_per_minute ?? 0), 0);
-  const lastMinute = Date.parse(`${String(last.minute)}:00Z`);
-  const points = [{ minute: String(last.minute), revenue: Number(last.revenue ?? 0) }];
-  for (let m = 1; m <= HORIZON; m++) {
-    points.push({
-      minute: new Date(lastMinute + m * 60_000).toISOString().slice(0, 16),
-      revenue: Math.max(0, round2(total / HORIZON + slope * (m - (HORIZON + 1) / 2))),
-    });
-  }
-  return { method: PROJECTION_METHOD, points };
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
+  const points = panel.minutes.map((m) => ({
+    minute: new Date(m.minuteIndex * 60_000).toISOString().slice(0, 16),
+    revenue: Number(m.revenue),
+    low: Number(m.low),
+    high: Number(m.high),
+  }));
+  const tested = panel.byProduct.filter((row) => row.backtest_actual_last_5_min != null);
+  const cents = (key: string) => tested.reduce((sum, row) => sum + Math.round(Number(row[key]) * 100), 0);
+  const actual = cents('backtest_actual_last_5_min');
+  const projected = cents('backtest_projected_last_5_min');
+  return {
+    method: projectionMethod(),
+    completeMinutes: Math.max(0, minutesWithSales - 2),
+    neededMinutes: PROJECTION_MIN_MINUTES,
+    points,
+    backtest:
+      tested.length > 0
+        ? {
+            actual: actual / 100,
+            projected: projected / 100,
+            errorPercent: actual > 0 ? Math.round(((projected - actual) / actual) * 1000) / 10 : undefined,
+          }
+        : undefined,
+  };
 }

@@ -1,6 +1,7 @@
 import type { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { namedQuerySql } from '../catalog/named-queries.ts';
 import { plainValue } from '../catalog/plain-value.ts';
+import { projectionPanelRows, projectionPanelSql } from '../catalog/sales-projection.ts';
 import { type ProjectionLine, projectionLine } from './projection-line.ts';
 
 type Row = Record<string, unknown>;
@@ -87,8 +88,10 @@ LIMIT 12`;
 export async function salesPanels(lake: DuckDbLake): Promise<SalesPanels> {
   const query = async (sql: string) => (await lake.rows(sql)).map(plainRow);
   const [totals = {}] = await query(TOTALS_SQL);
-  const perMinute = (await query(namedQuerySql('sales_per_minute'))).slice(-MINUTES);
-  const projectionByProduct = await query(namedQuerySql('sales_projection'));
+  const allMinutes = await query(namedQuerySql('sales_per_minute'));
+  const perMinute = allMinutes.slice(-MINUTES);
+  // The table and the line from one statement: both from the lake as it was at one moment.
+  const panel = projectionPanelRows(await query(projectionPanelSql()));
   return {
     totals: {
       orders: Number(totals.orders ?? 0),
@@ -102,7 +105,7 @@ export async function salesPanels(lake: DuckDbLake): Promise<SalesPanels> {
     cancellations: await query(namedQuerySql('cancellations')),
     recentChanges: await query(RECENT_CHANGES_SQL),
     flow: (await query(FLOW_SQL)).reverse(),
-    projection: { byProduct: projectionByProduct, line: projectionLine(perMinute, projectionByProduct) },
+    projection: { byProduct: panel.byProduct, line: projectionLine(allMinutes.length, panel) },
   };
 }
 

@@ -63,15 +63,21 @@ function render(snapshot) {
   setKpi('kpi-data-freshness', seconds(health.freshness.dataFreshnessMs));
   setKpi('kpi-lake', `${count(health.lake.objects)} · ${(health.lake.bytes / 1048576).toFixed(2)} MiB`);
 
-  const projection = sales.projection.line.points;
+  const line = sales.projection.line;
+  const projection = line.points;
   const minutes = [...new Set([...sales.perMinute.map((r) => r.minute), ...projection.map((p) => p.minute)])];
   const at = (rows, key) => {
     const byMinute = new Map(rows.map((r) => [r.minute, r[key]]));
     return minutes.map((m) => byMinute.get(m) ?? null);
   };
+  // The actual revenue sets the scale; the projection and its band are drawn within it, clipped.
+  const actualMax = Math.max(0, ...sales.perMinute.map((r) => Number(r.revenue ?? 0)));
   draw(
     'chart-per-minute',
-    { type: 'line', options: { scales: { revenue: { position: 'left' }, orders: { position: 'right' } } } },
+    {
+      type: 'line',
+      options: { scales: { revenue: { position: 'left', min: 0 }, orders: { position: 'right', min: 0 } } },
+    },
     minutes.map((m) => m.slice(11)),
     [
       { label: 'revenue', data: at(sales.perMinute, 'revenue'), borderColor: COLORS[0], yAxisID: 'revenue' },
@@ -84,9 +90,38 @@ function render(snapshot) {
         pointRadius: 0,
         yAxisID: 'revenue',
       },
+      {
+        label: '95% band (low)',
+        data: at(projection, 'low'),
+        borderWidth: 0,
+        pointRadius: 0,
+        yAxisID: 'revenue',
+      },
+      {
+        label: '95% band',
+        data: at(projection, 'high'),
+        borderWidth: 0,
+        pointRadius: 0,
+        fill: '-1',
+        backgroundColor: 'rgba(51, 102, 204, 0.12)',
+        yAxisID: 'revenue',
+      },
     ],
   );
-  $('projection-method').textContent = sales.projection.line.method;
+  charts['chart-per-minute'].options.scales.revenue.max =
+    actualMax > 0 ? Math.ceil(actualMax * 1.25) : undefined;
+  charts['chart-per-minute'].update('none');
+  $('projection-status').textContent =
+    projection.length === 0
+      ? `Projection after ${line.neededMinutes} complete minutes (${line.completeMinutes} so far).`
+      : line.backtest
+        ? `Backtest: the last 5 complete minutes projected ${money(line.backtest.projected)}, actual ` +
+          `${money(line.backtest.actual)}` +
+          (line.backtest.errorPercent === undefined
+            ? '.'
+            : ` (error ${line.backtest.errorPercent > 0 ? '+' : ''}${line.backtest.errorPercent}%).`)
+        : 'Backtest after 10 complete minutes.';
+  $('projection-method').textContent = line.method;
   draw(
     'chart-by-product',
     { type: 'bar', options: { plugins: { legend: { display: false } } } },
