@@ -5,6 +5,7 @@ import { compactLake } from '../src/lake/compact.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import type { FolderStore } from '../src/lake/object-store.ts';
 import { ParquetEncoder } from '../src/lake/parquet-encoder.ts';
+import { snapshotEventRow } from '../src/transform/change-event-row.ts';
 import { handler } from '../src/transform/handler.ts';
 import { currentOrdersBothWays } from './helpers/current-orders-both-ways.ts';
 import { base64Json, firehoseEvent, ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
@@ -29,7 +30,7 @@ type Step =
   | { kind: 'duplicate'; object: number }
   /** A replay cut short: the events delivered from the `from`-th, `count` of them, again in one new object. */
   | { kind: 'replay'; from: number; count: number }
-  /** A backfill snapshot row (sequence number "0") of an order, as it stood. */
+  /** A backfill snapshot row (SNAPSHOT, sequence number "0") of an order, as it stood. */
   | { kind: 'backfill'; order: number }
   /**
    * A compaction, cut short before its `crashAt`-th write or delete (0: runs to the end), folding only a delta of
@@ -148,11 +149,14 @@ async function play(steps: readonly Step[]): Promise<void> {
       } else if (action.kind === 'backfill') {
         const orderid = ORDERS[action.order % ORDERS.length] as string;
         const item = table.get(orderid);
-        if (item)
-          await writeObject(
-            [streamRecord({ eventName: 'INSERT', newImage: item, sequenceNumber: '0' })],
-            false,
+        if (item) {
+          const { line } = snapshotEventRow(item, `backfill-${orderid}-${objects.length}`, Date.now());
+          objects.push([]);
+          await lake.put(
+            `orders_cdc/dt=2025-11-22/object-${String(objects.length).padStart(4, '0')}.json`,
+            line,
           );
+        }
       } else if (action.kind === 'compact') {
         const store = action.crashAt === 0 ? lake : dyingAt(lake, action.crashAt);
         await compactLake(store, { foldAtFraction: action.foldAt }).catch((error: Error) => {

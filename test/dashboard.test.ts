@@ -8,7 +8,7 @@ import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
 import type { StackRecord } from '../src/local/stack-lock.ts';
 import { launchChromium } from './helpers/browser.ts';
 import { waitFor, waitUntilGone } from './helpers/processes.ts';
-import { CLI, collectOutput, spawnTsx } from './helpers/spawn-tsx.ts';
+import { CLI, collectOutput, runCli, spawnTsx } from './helpers/spawn-tsx.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
 const ORDERS = 400;
@@ -127,6 +127,36 @@ describe('the live dashboard (Chromium, a real `up` run)', () => {
     expect(Number(await page.textContent('#console-result td'))).toBe(
       await lakeValue('SELECT count(*) FROM current_orders'),
     );
+  });
+
+  it('shows no change of a backfill after capture: snapshots are not sales', async () => {
+    const changeView = async () => ({
+      charts: await page.evaluate(() =>
+        ['chart-flow', 'chart-per-minute'].map((id) =>
+          (
+            globalThis as unknown as {
+              Chart: {
+                getChart(id: string): { data: { datasets: Array<{ label: string; data: unknown[] }> } };
+              };
+            }
+          ).Chart.getChart(id).data.datasets.map((d) => [d.label, d.data]),
+        ),
+      ),
+      events: await page.getAttribute('#kpi-events', 'data-value'),
+      recentChanges: await page.textContent('#recent-changes'),
+    });
+    const before = await changeView();
+    const backfill = await runCli(['backfill', '--data-dir', dataDir.path]);
+    const backfilled = Date.now();
+    expect(backfill.code, backfill.stderr).toBe(0);
+    expect(backfill.stdout).toMatch(/[1-9]\d* items/);
+    // Panels computed wholly after the backfill, then compared.
+    const computedFrom = async () => Number(await page.getAttribute('#updated-at', 'data-computed-from'));
+    expect(await waitFor(async () => (await computedFrom()) > backfilled, 30_000)).toBe(true);
+    expect(
+      await lakeValue("SELECT count(*) FROM orders_cdc WHERE cdc_event_type = 'SNAPSHOT'"),
+    ).toBeGreaterThan(0);
+    expect(await changeView()).toEqual(before);
   });
 
   it('refuses anything but one read-only SELECT, and requests without the session token', async () => {

@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLakeOf } from '../../test/helpers/lake-of-events.ts';
 import { ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
+import { snapshotEventRow } from '../transform/change-event-row.ts';
 import { DuckDbLake } from './duckdb-lake.ts';
 import { lakeSummary } from './lake-summary.ts';
 
@@ -25,7 +28,7 @@ async function summaryOf(lakeDir: string) {
 }
 
 describe('lakeSummary', () => {
-  it('counts distinct events by kind, duplicate deliveries, unrepresentable events, standing orders and the newest change', async () => {
+  it('counts distinct events by kind (backfill snapshots apart), duplicate deliveries, unrepresentable events, standing orders and the newest change', async () => {
     const insertA = streamRecord({
       eventName: 'INSERT',
       newImage: order('A', '2026-11-22T08:00:00.000Z'),
@@ -44,14 +47,18 @@ describe('lakeSummary', () => {
       streamRecord({ eventName: 'REMOVE', oldImage: order('B', '2026-11-22T08:01:00.000Z'), eventID: 'b2' }),
       streamRecord({ eventName: 'INSERT', newImage: order('C', '2026-11-22T08:02:00.000Z'), eventID: 'c1' }),
     ]);
+    // A backfill snapshot of an order that was never captured: a standing order, not a change event.
+    const snapshot = snapshotEventRow(order('D', '2026-11-22T07:00:00.000Z'), 'backfill-D', Date.now());
+    writeFileSync(join(dir.path, 'orders_cdc', 'dt=2025-11-22', 'backfill.json'), snapshot.line);
     expect(await summaryOf(dir.path)).toEqual({
       events: 5,
       inserts: 3,
       modifies: 1,
       removes: 1,
+      snapshots: 1,
       duplicateDeliveries: 1,
       unrepresentable: 1,
-      currentOrders: 2,
+      currentOrders: 3,
       newestChangeMs: Date.parse('2026-11-22T08:05:00.250Z'),
     });
   });
@@ -64,6 +71,7 @@ describe('lakeSummary', () => {
         inserts: 0,
         modifies: 0,
         removes: 0,
+        snapshots: 0,
         duplicateDeliveries: 0,
         unrepresentable: 0,
         currentOrders: 0,

@@ -3,11 +3,13 @@ import type { QueryEngine } from './query-engine.ts';
 
 /** What the lake holds, counted over `orders_cdc` and `current_orders`. */
 export interface LakeSummary {
-  /** Distinct change events (by event_id), and of each kind. */
+  /** Distinct change events (by event_id), and of each kind; backfill snapshots are no change events. */
   readonly events: number;
   readonly inserts: number;
   readonly modifies: number;
   readonly removes: number;
+  /** Rows of the backfill: items as a table scan found them. */
+  readonly snapshots: number;
   /** Rows beyond one per event: the same event delivered again (harmless, every view dedupes). */
   readonly duplicateDeliveries: number;
   /** Change events with a value a column cannot hold (NULL there, named in `unrepresentable`). */
@@ -23,7 +25,9 @@ export interface LakeSummary {
 
 export async function lakeSummary(engine: QueryEngine): Promise<LakeSummary> {
   const [events] = await engine.rows(
-    `SELECT count(*) AS rows, count(DISTINCT event_id) AS events, max(updated_at) AS newest,
+    `SELECT count(*) AS rows, count(DISTINCT event_id) AS distinct_rows, max(updated_at) AS newest,
+      count(DISTINCT CASE WHEN cdc_event_type <> 'SNAPSHOT' THEN event_id END) AS events,
+      count(DISTINCT CASE WHEN cdc_event_type = 'SNAPSHOT' THEN event_id END) AS snapshots,
       count(DISTINCT CASE WHEN cdc_event_type = 'INSERT' THEN event_id END) AS inserts,
       count(DISTINCT CASE WHEN cdc_event_type = 'MODIFY' THEN event_id END) AS modifies,
       count(DISTINCT CASE WHEN cdc_event_type = 'REMOVE' THEN event_id END) AS removes,
@@ -38,7 +42,8 @@ export async function lakeSummary(engine: QueryEngine): Promise<LakeSummary> {
     inserts: n(events?.inserts),
     modifies: n(events?.modifies),
     removes: n(events?.removes),
-    duplicateDeliveries: n(events?.rows) - n(events?.events),
+    snapshots: n(events?.snapshots),
+    duplicateDeliveries: n(events?.rows) - n(events?.distinct_rows),
     unrepresentable: n(events?.unrepresentable),
     currentOrders: n(current?.orders),
     newestChangeMs: Number.isNaN(newest) ? undefined : newest,

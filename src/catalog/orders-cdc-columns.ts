@@ -15,7 +15,11 @@ export const ORDERS_CDC_COLUMNS = [
   { name: 'product_name', type: 'string', comment: 'Gadget sold' },
   { name: 'quantity', type: 'int', comment: 'Units ordered' },
   { name: 'price', type: 'decimal(12,2)', comment: 'Unit price, exact' },
-  { name: 'cdc_event_type', type: 'string', comment: 'INSERT | MODIFY | REMOVE' },
+  {
+    name: 'cdc_event_type',
+    type: 'string',
+    comment: 'INSERT | MODIFY | REMOVE, or SNAPSHOT: a row of the backfill, no change',
+  },
   { name: 'creation_datetime', type: 'string', comment: 'ApproximateCreationDateTime, ISO-8601 UTC' },
   { name: 'event_id', type: 'string', comment: 'DynamoDB stream eventID (dedupe key)' },
   {

@@ -12,7 +12,7 @@ export interface SalesPanels {
     readonly orders: number;
     readonly revenue: number;
     readonly events: number;
-    /** Change events with a value some column cannot hold (NULL there, exact in image_json). */
+    /** Change events with a value some column cannot hold (NULL there, exact in image_json); snapshots too. */
     readonly unrepresentable: number;
   };
   /** Orders placed and their revenue per minute, the last `MINUTES` minutes with sales. */
@@ -40,7 +40,7 @@ const TOTALS_SQL = `
 SELECT
   (SELECT count(*) FROM current_orders) AS orders,
   (SELECT coalesce(sum(price * quantity), 0) FROM current_orders WHERE status <> 'CANCELLED') AS revenue,
-  (SELECT count(DISTINCT event_id) FROM orders_cdc) AS events,
+  (SELECT count(DISTINCT event_id) FROM orders_cdc WHERE cdc_event_type <> 'SNAPSHOT') AS events,
   (SELECT count(DISTINCT event_id) FROM orders_cdc WHERE unrepresentable IS NOT NULL) AS unrepresentable`;
 
 // Minute buckets from creation_datetime (the stream's ApproximateCreationDateTime, ISO text).
@@ -55,14 +55,16 @@ GROUP BY 1
 ORDER BY 1 DESC
 LIMIT ${MINUTES}`;
 
-// The orders changed last, each of their events beside the one before it (by sequence number).
+// The orders changed last, each of their events beside the one before it (by sequence number); backfill
+// snapshots are no changes.
 const RECENT_CHANGES_SQL = `
-WITH recent_orders AS (
-  SELECT DISTINCT orderid FROM (SELECT orderid FROM orders_cdc ORDER BY updated_at DESC LIMIT 12)
+WITH changes AS (SELECT * FROM orders_cdc WHERE cdc_event_type <> 'SNAPSHOT'),
+recent_orders AS (
+  SELECT DISTINCT orderid FROM (SELECT orderid FROM changes ORDER BY updated_at DESC LIMIT 12)
 ),
 events AS (
   SELECT DISTINCT e.orderid, e.product_name, e.cdc_event_type, e.status, e.quantity, e.updated_at, e.sequence_number
-  FROM orders_cdc e JOIN recent_orders USING (orderid)
+  FROM changes e JOIN recent_orders USING (orderid)
 ),
 ordered AS (
   SELECT *,

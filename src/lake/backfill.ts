@@ -5,7 +5,7 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 import { wireItem } from '../aws/wire-item.ts';
 import { partitionDate, partitionPrefix } from '../catalog/lake-layout.ts';
 import { writeFileDurably } from '../checkpoint/durable-file.ts';
-import { changeEventRow } from '../transform/change-event-row.ts';
+import { snapshotEventRow } from '../transform/change-event-row.ts';
 import { objectKey } from './object-name.ts';
 import type { ObjectStore } from './object-store.ts';
 import { ParquetEncoder } from './parquet-encoder.ts';
@@ -19,9 +19,9 @@ export interface BackfillResult {
 
 /**
  * Snapshots the rows already in the table into the lake, so turning CDC on for an existing table leaves no
- * gap (DynamoDB Streams keep 24 hours and never hold older rows). Each item becomes an INSERT row with sequence
+ * gap (DynamoDB Streams keep 24 hours and never hold older rows). Each item becomes a SNAPSHOT row with sequence
  * number "0": it sorts below every real stream record (21+ digits), so any captured change of the same order
- * wins in `current_orders`. The Scan is resumable: its position is checkpointed after each object is written.
+ * wins in `current_orders`, and the change analytics leave it out (an order that stood is not a sale). The Scan is resumable: its position is checkpointed after each object is written.
  */
 export async function backfill(
   dynamodb: DynamoDBClient,
@@ -84,20 +84,8 @@ export async function backfill(
   return { items, objects, resumed: saved !== undefined };
 }
 
-/** The orders_cdc row of one scanned item, made by the transform from an INSERT record of it. */
+/** The orders_cdc row of one scanned item: a SNAPSHOT row (see snapshotEventRow). */
 function snapshotRow(item: Record<string, AttributeValue>, scannedAt: number): string {
-  const image = wireItem(item);
   const orderid = item.orderid?.S ?? '';
-  return changeEventRow({
-    eventID: `backfill-${orderid}-${scannedAt}`,
-    eventName: 'INSERT',
-    eventSource: 'aws:dynamodb',
-    dynamodb: {
-      ApproximateCreationDateTime: Math.floor(scannedAt / 1000),
-      Keys: { orderid: image.orderid },
-      NewImage: image,
-      SequenceNumber: '0',
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  }).line;
+  return snapshotEventRow(wireItem(item), `backfill-${orderid}-${scannedAt}`, scannedAt).line;
 }

@@ -20,6 +20,39 @@ const VIEWS_WITH_OLD_IMAGE = new Set(['OLD_IMAGE', 'NEW_AND_OLD_IMAGES']);
  * that is not a change event, or lacks what every row needs (key, eventID, sequence number, time), is rejected.
  */
 export function changeEventRow(record: unknown): ChangeEventRow {
+  return rowOf(record, undefined);
+}
+
+/** The kind of an `orders_cdc` row that is no change but an item as a table scan read it (the backfill). */
+export const SNAPSHOT_EVENT = 'SNAPSHOT';
+
+/**
+ * The `orders_cdc` row of an item as a Scan read it (`gadget-cdc backfill`), in DynamoDB's JSON: of its own kind,
+ * SNAPSHOT, which `current_orders` takes as any row and the change analytics leave out (it is not a sale, nor a
+ * change), with sequence number "0", below every stream record's, so any captured change of the order wins.
+ */
+export function snapshotEventRow(
+  item: Record<string, unknown>,
+  eventID: string,
+  scannedAtMs: number,
+): ChangeEventRow {
+  const record = {
+    eventID,
+    eventName: 'INSERT',
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      ApproximateCreationDateTime: Math.floor(scannedAtMs / 1000),
+      Keys: { orderid: item.orderid },
+      NewImage: item,
+      SequenceNumber: '0',
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+  return rowOf(record, SNAPSHOT_EVENT);
+}
+
+/** The row of a stream record, as `kind` when given (else its eventName). */
+function rowOf(record: unknown, kind: string | undefined): ChangeEventRow {
   if (!isObject(record)) throw new RecordRejection('the record is not a JSON object');
   const { eventName, eventID, dynamodb } = record;
   if (typeof eventName !== 'string' || !EVENT_NAMES.has(eventName)) {
@@ -44,7 +77,7 @@ export function changeEventRow(record: unknown): ChangeEventRow {
     throw new RecordRejection('orderid is neither a string nor a number: it cannot key an order');
 
   return ordersCdcRow({
-    eventName,
+    eventName: kind ?? eventName,
     eventID,
     sequenceNumber,
     timeMs,

@@ -1,4 +1,5 @@
 -- cdc_event_mix: change events by kind, each event counted once however often it was delivered.
+-- Backfilled rows are their own kind, SNAPSHOT: items as a scan found them, not changes.
 SELECT cdc_event_type, count(DISTINCT event_id) AS events
 FROM orders_cdc
 GROUP BY cdc_event_type

@@ -1,8 +1,10 @@
 -- order_changes: what the updates changed: each status move (from -> to) and the quantity changes, with deltas.
 -- Each MODIFY is compared with the order's previous event (by sequence number); events delivered twice count once.
+-- Backfill snapshots are no events: a snapshot taken after a change would otherwise pose as the state before it.
 WITH events AS (
   SELECT DISTINCT orderid, sequence_number, cdc_event_type, status, quantity
   FROM orders_cdc
+  WHERE cdc_event_type <> 'SNAPSHOT'
 ),
 ordered AS (
   SELECT

@@ -13,7 +13,7 @@ export interface BackfillOptions {
   lakeDir?: string;
 }
 
-/** `gadget-cdc backfill` from a checked data dir: the table's items into the lake as INSERT rows, resumable. */
+/** `gadget-cdc backfill` from a checked data dir: the table's items into the lake as SNAPSHOT rows, resumable. */
 export async function backfillAction(options: BackfillOptions): Promise<void> {
   const { dataDir } = options;
   const clients = await connectToClients({ target: 'local', dataDir });

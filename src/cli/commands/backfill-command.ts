@@ -10,9 +10,10 @@ export function backfillCommand(): Command {
   const command = new Command('backfill')
     .summary('snapshot the rows already in the table into the lake, so capture starts with no gap')
     .description(
-      'Scans the orders table and writes each item to the lake as an INSERT row that loses to any captured change of ' +
+      'Scans the orders table and writes each item to the lake as a SNAPSHOT row that loses to any captured change of ' +
         'the same order (sequence number 0), so current_orders is complete even for rows written before the pipeline ' +
-        'started (DynamoDB Streams keep only 24 hours). Resumable: an interrupted run continues where it stopped; a ' +
+        'started (DynamoDB Streams keep only 24 hours), while the change analytics (event mix, sales per minute, ' +
+        'changes, cancellations, the projection) leave snapshots out: they are no sales. Resumable: an interrupted run continues where it stopped; a ' +
         'finished one is not repeated (delete <data-dir>/checkpoints/backfill-<table>.json to run it again).',
     )
     .addOption(schemaOption('--table <name>', ResourceNamesSchema.shape.tableName, { parse: parseTableName }))

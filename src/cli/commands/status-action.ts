@@ -71,6 +71,7 @@ function lakeLines(lake: LakeReport, now: number): string[] {
   return [
     `  lake ${lake.dir}: ${lake.objects} objects, ${(lake.bytes / 1024 / 1024).toFixed(2)} MiB; ${summary.events} change events ` +
       `(${summary.inserts} INSERT, ${summary.modifies} MODIFY, ${summary.removes} REMOVE), ` +
+      (summary.snapshots > 0 ? `${summary.snapshots} backfill snapshots, ` : '') +
       `${summary.duplicateDeliveries} duplicate deliveries; ${summary.currentOrders} orders in current_orders; ${freshness}`,
     ...(summary.unrepresentable > 0
       ? [

@@ -51,6 +51,8 @@ function setKpi(id, text, value) {
 function render(snapshot) {
   $('updated-at').textContent =
     `updated ${new Date(snapshot.at).toLocaleTimeString()} (panels computed in ${Math.round(snapshot.computeMs ?? 0)} ms)`;
+  // When the shown panels began to be computed (ms since 1970): they hold what the lake held then.
+  $('updated-at').dataset.computedFrom = String(Date.parse(snapshot.at) - (snapshot.computeMs ?? 0));
   $('refresh-error').hidden = !snapshot.error;
   $('refresh-error').textContent = snapshot.error ?? '';
   const { sales, health } = snapshot;
