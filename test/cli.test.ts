@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PIPE_DEFAULTS } from '../src/pipe/pipe-config.ts';
 import { writeLakeOf } from './helpers/lake-of-events.ts';
@@ -99,6 +101,7 @@ describe('gadget-cdc CLI', () => {
           eventName: 'INSERT',
           newImage: { ...ORDER_IMAGE, orderid: { S: 'B' } },
           sequenceNumber: '12',
+          approximateCreationDateTime: 1_763_800_600, // ten minutes after A
         }),
       ]);
       const named = await runCli([
@@ -125,8 +128,50 @@ describe('gadget-cdc CLI', () => {
         'csv',
       ]);
       expect(sql.stdout.trim()).toBe('orderid,quantity\nA,2\nB,2');
+      const asOf = (time: string) =>
+        runCli(['query', 'current_orders', '--lake-dir', lake.path, '--format', 'csv', '--as-of', time]);
+      const before = await asOf(new Date(1_763_800_300_000).toISOString());
+      expect(
+        before.stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split(',')[0]),
+      ).toEqual(['orderid', 'A']);
+      const badTime = await asOf('2026-12-01 10:00');
+      expect(badTime.code).not.toBe(0);
+      expect(badTime.stderr).toMatch(/--as-of is an ISO-8601 time with a zone, .*got "2026-12-01 10:00"/);
+      // --limit: the first rows, in the same order in every format, the cut said once; --output: to a file.
+      const ordered = 'SELECT orderid FROM current_orders ORDER BY orderid';
+      const limited = await Promise.all(
+        (['table', 'json', 'csv'] as const).map((format) =>
+          runCli(['query', ordered, '--lake-dir', lake.path, '--format', format, '--limit', '1']),
+        ),
+      );
+      expect(limited.map((result) => result.stdout)).toEqual([
+        'orderid\n-------\nA\n(1 of 2 rows)\n',
+        '{"orderid":"A"}\n',
+        'orderid\nA\n',
+      ]);
+      expect(limited.map((result) => result.stderr)).toEqual([
+        '',
+        '1 of 2 rows (--limit 1).\n',
+        '1 of 2 rows (--limit 1).\n',
+      ]);
+      const file = join(lake.path, 'orders.csv');
+      const written = await runCli([
+        'query',
+        ordered,
+        '--lake-dir',
+        lake.path,
+        '--format',
+        'csv',
+        '--output',
+        file,
+      ]);
+      expect(written.stdout).toBe(`2 rows written to ${file}.\n`);
+      expect(readFileSync(file, 'utf8')).toBe('orderid\nA\nB\n');
       const table = await runCli(['query', 'cdc_event_mix', '--lake-dir', lake.path]);
-      expect(table.stdout).toMatch(/cdc_event_type\s+events\n-+\s+-+\nINSERT\s+2\n\(1 rows\)/);
+      expect(table.stdout).toMatch(/cdc_event_type\s+events\n-+\s+-+\nINSERT\s+2\n\(1 row\)/);
       expect((await runCli(['query'])).stdout).toMatch(/^current_orders +each order as it stands now/m);
     } finally {
       lake.remove();

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { createCurrentOrdersView, seedCurrentStateTable } from '../../src/catalog/athena-current-orders.ts';
+import { createCurrentOrdersView, seedCurrentStateTable } from '../../src/catalog/current-orders-sql.ts';
 import { namedQueries, namedQuerySql, namedQuerySummary } from '../../src/catalog/named-queries.ts';
 import { secureBucketDefaults } from './lake-bucket.ts';
 
@@ -36,7 +36,7 @@ export interface AthenaWorkGroupProps {
  * every query of the workgroup writes there, and the repository's named queries (`src/catalog/sql/*.sql`)
  * saved in it under the same names. The queries over `current_orders` need the view: `gadget-cdc query
  * --target aws` creates it before its first use, and the named query `create_current_orders_view` does it
- * from the console (over the current-state table when there is one, src/catalog/athena-current-orders.ts).
+ * from the console (over the current-state table when there is one, src/catalog/current-orders-sql.ts).
  */
 export class AthenaWorkGroup extends Construct {
   readonly workGroup: CfnWorkGroup;

@@ -22,8 +22,8 @@ import {
 } from '../aws/backoff.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { type AthenaConnection, connectAthenaClient } from './athena-client.ts';
-import { createCurrentOrdersView, currentOrdersDefinition } from './athena-current-orders.ts';
 import { resultRecord, startsWithHeaderRow } from './athena-result-set.ts';
+import { createCurrentOrdersView, currentOrdersDefinition } from './current-orders-sql.ts';
 import type { QueryEngine } from './query-engine.ts';
 
 /** The four Athena calls the engine makes; an `AthenaClient` fits, and so does a scripted client in tests. */

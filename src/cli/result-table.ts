@@ -1,8 +1,18 @@
 /** Query results for people (an aligned table) and for programs (JSON lines, CSV). */
 export type ResultRow = Record<string, unknown>;
 
-export function formatTable(rows: readonly ResultRow[], maxWidth = 60): string {
-  if (rows.length === 0) return '(no rows)';
+/** "1,000 rows", or "10 of 1,000 rows" when only the first are shown. */
+export function countOf(shown: number, total = shown): string {
+  const rows = `${total.toLocaleString('en-US')} ${total === 1 ? 'row' : 'rows'}`;
+  return shown === total ? rows : `${shown.toLocaleString('en-US')} of ${rows}`;
+}
+
+/** An aligned table, cells cut at `maxWidth`, with a footer counting the rows (of `total`, when cut short). */
+export function formatTable(
+  rows: readonly ResultRow[],
+  { maxWidth = 60, total = rows.length }: { maxWidth?: number; total?: number } = {},
+): string {
+  if (rows.length === 0) return total === 0 ? '(no rows)' : `(${countOf(0, total)})`;
   const columns = Object.keys(rows[0] as ResultRow);
   const cells = rows.map((row) => columns.map((column) => cellText(row[column], maxWidth)));
   const widths = columns.map((column, i) =>
@@ -17,7 +27,7 @@ export function formatTable(rows: readonly ResultRow[], maxWidth = 60): string {
     line(columns),
     line(widths.map((w) => '-'.repeat(w))),
     ...cells.map(line),
-    `(${rows.length} rows)`,
+    `(${countOf(rows.length, total)})`,
   ].join('\n');
 }
 

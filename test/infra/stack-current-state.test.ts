@@ -6,7 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STACK_OUTPUT_KEYS } from '../../src/aws/stack-output-keys.ts';
-import { createCurrentOrdersView, seedCurrentStateTable } from '../../src/catalog/athena-current-orders.ts';
+import { createCurrentOrdersView, seedCurrentStateTable } from '../../src/catalog/current-orders-sql.ts';
 import { CURRENT_STATE_TABLE_PREFIX, ERROR_OUTPUT_PREFIX } from '../../src/catalog/lake-layout.ts';
 import { ORDERS_CDC_COLUMNS } from '../../src/catalog/orders-cdc-columns.ts';
 import type { CurrentStateResultRecord } from '../../src/transform/current-state-handler.ts';

@@ -1,18 +1,25 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { namesFromStack } from '../../aws/stack-outputs.ts';
 import { connectAthenaClient } from '../../catalog/athena-client.ts';
 import { AthenaEngine } from '../../catalog/athena-engine.ts';
+import { currentOrdersAsOf } from '../../catalog/current-orders-sql.ts';
 import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
 import { isQueryName, namedQueries, namedQuerySql, namedQuerySummary } from '../../catalog/named-queries.ts';
 import { plainValue } from '../../catalog/plain-value.ts';
 import type { QueryEngine } from '../../catalog/query-engine.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { existingLake } from '../lake-location.ts';
-import { formatCsv, formatTable } from '../result-table.ts';
+import { countOf, formatCsv, formatTable } from '../result-table.ts';
 
 export interface QueryOptions {
   dataDir: string;
   lakeDir?: string;
   format: 'table' | 'json' | 'csv';
+  /** ms since 1970: current_orders as it stood then. */
+  asOf?: number;
+  limit?: number;
+  output?: string;
   target: 'local' | 'aws';
   workgroup?: string;
   database?: string;
@@ -30,18 +37,31 @@ export async function queryAction(query: string | undefined, options: QueryOptio
     return;
   }
   // A single word is a query's name (a misspelt one is told so, with the closest name); anything else is SQL.
-  const sql = isQueryName(query) ? namedQuerySql(query.trim()) : query;
+  const named = isQueryName(query) ? namedQuerySql(query.trim()) : query;
+  const sql = options.asOf === undefined ? named : currentOrdersAsOf(named, options.asOf);
   // Ctrl-C during an Athena query stops it (StopQueryExecution) rather than leaving it running and billed.
   const interrupt = options.target === 'aws' ? abortOnInterrupt() : undefined;
   try {
     const engine = await openEngine(options, interrupt?.signal);
     try {
-      const rows = (await engine.rows(sql)).map((row) =>
+      const all = (await engine.rows(sql)).map((row) =>
         Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plainValue(value)])),
       );
-      if (options.format === 'json') for (const row of rows) console.log(JSON.stringify(row));
-      else if (options.format === 'csv') console.log(formatCsv(rows));
-      else console.log(formatTable(rows));
+      const rows = options.limit === undefined ? all : all.slice(0, options.limit);
+      const text =
+        options.format === 'json'
+          ? rows.map((row) => `${JSON.stringify(row)}\n`).join('')
+          : options.format === 'csv'
+            ? `${formatCsv(rows)}\n`
+            : `${formatTable(rows, { total: all.length })}\n`;
+      if (options.output === undefined) process.stdout.write(text);
+      else {
+        await writeFile(options.output, text);
+        console.log(`${countOf(rows.length, all.length)} written to ${resolve(options.output)}.`);
+      }
+      // JSON lines and CSV carry no footer: a cut is said beside them, not in them.
+      if (rows.length < all.length && options.format !== 'table' && options.output === undefined)
+        console.error(`${countOf(rows.length, all.length)} (--limit ${options.limit}).`);
     } finally {
       await engine.close();
     }

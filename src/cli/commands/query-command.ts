@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_STACK_NAME } from '../../aws/deployed-names.ts';
-import { GLUE_TABLE_NAME } from '../../catalog/athena-current-orders.ts';
+import { GLUE_TABLE_NAME } from '../../catalog/current-orders-sql.ts';
 import { namedQueries } from '../../catalog/named-queries.ts';
+import { parseWholeInRange } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
 import type { QueryOptions } from './query-action.ts';
 
@@ -22,7 +23,27 @@ export function queryCommand(): Command {
         .default('local'),
     )
     .option('--lake-dir <dir>', 'the lake folder, for --target local (default: <data-dir>/lake)')
-    .addOption(new Option('--format <format>', 'output').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output: an aligned table, JSON lines (decimals such as prices and revenue as strings with their exact ' +
+          'digits, other numbers as numbers, NULL as null) or CSV; rows in the same order in each',
+      )
+        .choices(['table', 'json', 'csv'])
+        .default('table'),
+    )
+    .option(
+      '--limit <rows>',
+      'print only the first rows (the table says how many there were in all)',
+      parseWholeInRange('--limit', 'rows', 1, 1_000_000_000),
+    )
+    .option('--output <file>', 'write the rows to this file instead of the terminal (replaced if it exists)')
+    .option(
+      '--as-of <time>',
+      'current_orders as it stood then, from the change events (ISO-8601 with a zone, e.g. 2026-12-01T10:00:00Z); ' +
+        'by the stream time of each change, which DynamoDB Local stamps to the minute',
+      parseInstant,
+    )
     .option(
       '--workgroup <name>',
       'Athena workgroup, for --target aws (default: the one in the deployed stack outputs)',
@@ -59,6 +80,16 @@ export function queryCommand(): Command {
   return command.action(async (query: string | undefined, options: QueryOptions) =>
     (await import('./query-action.ts')).queryAction(query, options),
   );
+}
+
+/** An instant, in ms: ISO-8601 with a zone, so that it means one moment wherever it is typed. */
+function parseInstant(value: string): number {
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(ms))
+    throw new InvalidArgumentError(
+      `--as-of is an ISO-8601 time with a zone, like 2026-12-01T10:00:00Z or 2026-12-01T11:00:00+01:00, got ${JSON.stringify(value)}.`,
+    );
+  return ms;
 }
 
 function parseTableName(value: string): string {
