@@ -16,6 +16,7 @@ const COMMANDS = [
   'deliver',
   'compact',
   'query',
+  'history',
   'backfill',
   'status',
   'dashboard',
@@ -26,7 +27,7 @@ describe('gadget-cdc CLI', () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
     for (const command of COMMANDS)
-      expect(stdout).toMatch(new RegExp(`\\n  ${command} \\[options\\](?: \\[[\\w-]+\\])? +\\w+`));
+      expect(stdout).toMatch(new RegExp(`\\n  ${command} \\[options\\](?: [[<][\\w-]+[\\]>])? +\\w+`));
   });
 
   it.each(COMMANDS)('`%s --help` describes the command and its options', async (command) => {
@@ -170,6 +171,15 @@ describe('gadget-cdc CLI', () => {
       ]);
       expect(written.stdout).toBe(`2 rows written to ${file}.\n`);
       expect(readFileSync(file, 'utf8')).toBe('orderid\nA\nB\n');
+      const history = await runCli(['history', 'A', '--lake-dir', lake.path]);
+      expect(history.code, history.stderr).toBe(0);
+      expect(history.stdout).toMatch(/^Order A: 1 change in stream order\n/);
+      expect(history.stdout).toMatch(
+        /\nNow: PAID, 2 × Laptop at 1299\.90 \(customer CUST-00042, last change at /,
+      );
+      const unknown = await runCli(['history', 'NOPE', '--lake-dir', lake.path]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/^error: No change of order "NOPE" is in the lake /);
       const table = await runCli(['query', 'cdc_event_mix', '--lake-dir', lake.path]);
       expect(table.stdout).toMatch(/cdc_event_type\s+events\n-+\s+-+\nINSERT\s+2\n\(1 row\)/);
       expect((await runCli(['query'])).stdout).toMatch(/^current_orders +each order as it stands now/m);

@@ -4,6 +4,7 @@ import { compactCommand } from './commands/compact-command.ts';
 import { dashboardCommand } from './commands/dashboard-command.ts';
 import { deliverCommand } from './commands/deliver-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
+import { historyCommand } from './commands/history-command.ts';
 import { localCommand } from './commands/local-command.ts';
 import { pipeCommand } from './commands/pipe-command.ts';
 import { queryCommand } from './commands/query-command.ts';
@@ -43,6 +44,7 @@ const program = new Command('gadget-cdc')
   .addCommand(deliverCommand())
   .addCommand(compactCommand())
   .addCommand(queryCommand())
+  .addCommand(historyCommand())
   .addCommand(backfillCommand())
   .addCommand(replayCommand())
   .addCommand(redriveCommand())
