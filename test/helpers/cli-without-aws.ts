@@ -23,5 +23,5 @@ export function runCliWithoutAws(
   });
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const out = collectOutput(child);
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, ...out.text() })));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, ...out.text() })));
 }

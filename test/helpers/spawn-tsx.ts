@@ -26,7 +26,8 @@ export function runCli(
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   const out = collectOutput(child);
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, ...out.text() })));
+  // 'close', not 'exit': a process can exit before its last output is read from the pipes (seen under load).
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, ...out.text() })));
 }
 
 /** Accumulates a child's stdout and stderr. */
