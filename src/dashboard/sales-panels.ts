@@ -43,7 +43,8 @@ SELECT
   (SELECT count(DISTINCT event_id) FROM orders_cdc WHERE cdc_event_type <> 'SNAPSHOT') AS events,
   (SELECT count(DISTINCT event_id) FROM orders_cdc WHERE unrepresentable IS NOT NULL) AS unrepresentable`;
 
-// Minute buckets from creation_datetime (the stream's ApproximateCreationDateTime, ISO text).
+// Minute buckets from creation_datetime (the stream's ApproximateCreationDateTime, ISO text); a backfill's
+// snapshots, stamped with the time of the scan, would make minutes of no change.
 const FLOW_SQL = `
 SELECT
   substr(creation_datetime, 1, 16) AS minute,
@@ -51,6 +52,7 @@ SELECT
   count(DISTINCT CASE WHEN cdc_event_type = 'MODIFY' THEN event_id END) AS modifies,
   count(DISTINCT CASE WHEN cdc_event_type = 'REMOVE' THEN event_id END) AS removes
 FROM orders_cdc
+WHERE cdc_event_type <> 'SNAPSHOT'
 GROUP BY 1
 ORDER BY 1 DESC
 LIMIT ${MINUTES}`;
