@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
+import { orderHistory } from '../src/catalog/order-history.ts';
 import type { StackRecord } from '../src/local/stack-lock.ts';
 import { launchChromium } from './helpers/browser.ts';
 import { waitFor, waitUntilGone } from './helpers/processes.ts';
@@ -157,6 +158,37 @@ describe('the live dashboard (Chromium, a real `up` run)', () => {
       await lakeValue("SELECT count(*) FROM orders_cdc WHERE cdc_event_type = 'SNAPSHOT'"),
     ).toBeGreaterThan(0);
     expect(await changeView()).toEqual(before);
+  });
+
+  it('shows an order’s whole history when it is clicked', async () => {
+    await page.click('#recent-changes button.order-link');
+    await page.waitForSelector('#order-history:not([hidden]) #history-changes td');
+    const orderid = (await page.textContent('#history-orderid')) ?? '';
+    const lake = await DuckDbLake.open(lakeDir);
+    const expected = await orderHistory(lake, orderid).finally(() => lake.close());
+    const kinds = await page.$$eval('#history-changes tr', (rows) =>
+      rows.slice(1).map((row) => row.children[2]?.textContent),
+    );
+    expect(kinds).toEqual(expected.changes.map((change) => change.kind));
+    expect(await page.textContent('#history-now')).toMatch(
+      expected.current ? new RegExp(`^Now: ${String(expected.current.status)}, `) : /^Now: deleted/,
+    );
+  });
+
+  it('runs the console on Ctrl+Enter, says how many rows there were in all, and exports them as CSV', async () => {
+    await page.fill('#console-sql', 'SELECT range AS n FROM range(2500) ORDER BY n');
+    await page.press('#console-sql', 'Control+Enter');
+    await page.locator('#console-status', { hasText: 'rows of' }).waitFor();
+    expect(await page.textContent('#console-status')).toMatch(/^the first 1,000 rows of 2,500 in \d+ ms$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#console-csv')]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8');
+    expect(csv.split('\n').slice(0, 3)).toEqual(['n', '0', '1']);
+    expect(csv.trimEnd().split('\n')).toHaveLength(1_001);
+    // A statement that does not parse: where, by line and column.
+    await page.fill('#console-sql', 'SELECT status,\n  count(*)\nFORM orders_cdc');
+    await page.press('#console-sql', 'Control+Enter');
+    await page.waitForSelector('#console-error:not([hidden])');
+    expect(await page.textContent('#console-error')).toMatch(/\(line 3, column 6: "orders_cdc"\)/);
   });
 
   it('refuses anything but one read-only SELECT, and requests without the session token', async () => {

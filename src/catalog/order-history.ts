@@ -56,7 +56,10 @@ export interface OrderHistory {
   readonly current: Record<string, unknown> | undefined;
 }
 
-export async function orderHistory(engine: QueryEngine, orderid: string): Promise<OrderHistory> {
+export async function orderHistory(
+  engine: Pick<QueryEngine, 'rows'>,
+  orderid: string,
+): Promise<OrderHistory> {
   const plain = (row: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plainValue(value)]));
   const changes = (await engine.rows(orderHistorySql(orderid))).map(plain);

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { namedQueries, namedQuerySql, namedQuerySummary } from '../catalog/named-queries.ts';
+import { orderHistory } from '../catalog/order-history.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { readBody, SECURITY_HEADERS, send } from './http-io.ts';
 import { type HealthPanel, type LivePipeline, pipelineHealth } from './pipeline-health.ts';
@@ -83,14 +84,17 @@ export class DashboardServer {
     private readonly server: Server,
     private readonly lake: DuckDbLake,
     private readonly console: DuckDBConnection,
+    /** One order's history at a time, beside the panels' refresh and the console. */
+    private readonly history: DuckDBConnection,
     private readonly options: DashboardOptions,
   ) {}
 
   static async start(options: DashboardOptions): Promise<DashboardServer> {
     const lake = await DuckDbLake.open(options.lakeDir, { lockedDown: {} });
     const consoleConnection = await lake.connect();
+    const historyConnection = await lake.connect();
     const server = createServer();
-    const dashboard = new DashboardServer(server, lake, consoleConnection, options);
+    const dashboard = new DashboardServer(server, lake, consoleConnection, historyConnection, options);
     server.on('request', (request, response) => {
       dashboard.handle(request, response).catch((error: unknown) => {
         if (!response.headersSent)
@@ -103,6 +107,7 @@ export class DashboardServer {
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     }).catch((error: unknown) => {
       consoleConnection.closeSync();
+      historyConnection.closeSync();
       lake.close();
       const code = (error as NodeJS.ErrnoException).code;
       throw new PipelineError(
@@ -154,6 +159,7 @@ export class DashboardServer {
     await new Promise((resolve) => this.server.close(resolve));
     this.console.interrupt(); // a console statement still running ends now
     this.console.closeSync();
+    this.history.closeSync();
     this.lake.close();
   }
 
@@ -197,6 +203,8 @@ export class DashboardServer {
       return send(response, 200, 'application/json', JSON.stringify(list));
     }
     if (route === 'POST /api/query') return this.runQuery(request, response);
+    if (route === 'GET /api/history')
+      return this.orderHistory(url.searchParams.get('orderid') ?? '', response);
     return send(response, 404, 'text/plain', `Nothing at ${request.method} ${url.pathname}`);
   }
 
@@ -213,6 +221,16 @@ export class DashboardServer {
     response.write(`event: snapshot\ndata: ${JSON.stringify(this.snapshot)}\n\n`);
     this.clients.add(response);
     response.on('close', () => this.clients.delete(response));
+  }
+
+  /** One order's changes in stream order and how it stands (the `history` command's answer), as JSON. */
+  private async orderHistory(orderid: string, response: ServerResponse): Promise<void> {
+    await this.lake.refresh();
+    const engine = {
+      rows: async (sql: string) =>
+        (await this.history.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[],
+    };
+    send(response, 200, 'application/json', JSON.stringify(await orderHistory(engine, orderid)));
   }
 
   private async runQuery(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -22,7 +22,15 @@ describe('runConsoleQuery on a locked-down lake', () => {
     expect(result.columns).toEqual(['n', 'big']);
     expect(result.rows).toHaveLength(3);
     expect(result.truncated).toBe(true);
+    expect(result.totalRows).toBe(5);
     expect(JSON.parse(JSON.stringify(result.rows))).toEqual(result.rows);
+    // Counted whatever the statement ends with: a semicolon, a comment.
+    const commented = await runConsoleQuery(lake.connection, 'SELECT * FROM range(7); -- all of them', {
+      timeoutMs: 5_000,
+      maxRows: 2,
+    });
+    expect(commented).toMatchObject({ truncated: true, totalRows: 7 });
+    expect((await runConsoleQuery(lake.connection, 'SELECT 1 AS one')).totalRows).toBe(1);
   });
 
   it('stops a statement that runs past its timeout, and the connection answers afterwards', async () => {
@@ -47,5 +55,9 @@ describe('runConsoleQuery on a locked-down lake', () => {
       expect(await refused(sql), sql).toMatch(/read-only SELECT statements only; this is a \w+ statement/);
     }
     expect(await refused("SELECT * FROM read_text('/etc/passwd')")).toMatch(/Permission Error/);
+    // Where a statement fails: its line and column.
+    expect(await refused('SELECT status,\n  count(*)\nFORM orders_cdc')).toMatch(
+      /^Parser Error: syntax error at or near "orders_cdc" \(line 3, column 6: "orders_cdc"\)$/,
+    );
   });
 });

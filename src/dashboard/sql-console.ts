@@ -1,4 +1,5 @@
 import { type DuckDBConnection, StatementType } from '@duckdb/node-api';
+import { compactSqlMessage } from '../catalog/invalid-sql-error.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
 
 /** A console statement refused before it ran, or stopped: the message says why and what is allowed. */
@@ -14,6 +15,8 @@ export interface ConsoleResult {
   readonly rows: readonly unknown[][];
   /** True when the statement had more rows than `maxRows`; only the first `maxRows` are here. */
   readonly truncated: boolean;
+  /** How many rows the statement had in all; undefined when counting them did not finish in time. */
+  readonly totalRows: number | undefined;
   readonly elapsedMs: number;
 }
 
@@ -49,7 +52,7 @@ export async function runConsoleQuery(
     prepared = await statements.prepare(0);
   } catch (error) {
     if (error instanceof ConsoleQueryError) throw error;
-    throw new ConsoleQueryError('CONSOLE_FAILED', duckdbMessage(error));
+    throw new ConsoleQueryError('CONSOLE_FAILED', compactSqlMessage(duckdbMessage(error), sql));
   }
   const type = prepared.statementType;
   if (type !== StatementType.SELECT) {
@@ -66,10 +69,12 @@ export async function runConsoleQuery(
   try {
     const reader = await prepared.streamAndReadUntil(limits.maxRows + 1);
     const rows = reader.getRowsJson() as unknown[][];
+    const truncated = rows.length > limits.maxRows;
     return {
       columns: reader.columnNames(),
       rows: rows.slice(0, limits.maxRows),
-      truncated: rows.length > limits.maxRows,
+      truncated,
+      totalRows: truncated ? await countRows(connection, sql) : rows.length,
       elapsedMs: performance.now() - started,
     };
   } catch (error) {
@@ -79,12 +84,39 @@ export async function runConsoleQuery(
         `The statement ran longer than ${limits.timeoutMs / 1000} s and was stopped. Narrow it (a WHERE on dt, a LIMIT).`,
       );
     }
-    throw new ConsoleQueryError('CONSOLE_FAILED', duckdbMessage(error));
+    throw new ConsoleQueryError('CONSOLE_FAILED', compactSqlMessage(duckdbMessage(error), sql));
   } finally {
     clearTimeout(timer);
   }
 }
 
+/**
+ * The rows of a statement cut short, counted by DuckDB without sending them (the statement once more, in the
+ * time that is left); undefined when that is stopped.
+ */
+async function countRows(connection: DuckDBConnection, sql: string): Promise<number | undefined> {
+  try {
+    const counted = await connection.runAndReadAll(
+      `SELECT count(*) AS n FROM (\n${withoutTrailing(sql)}\n) AS console_result`,
+    );
+    return Number(counted.getRowObjects()[0]?.n);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The statement without the semicolons and line comments it ends with, so that it can be a subquery. */
+function withoutTrailing(sql: string): string {
+  let text = sql.trim();
+  for (let next = text; ; text = next) {
+    next = text.replace(/(;|--[^\n]*)\s*$/, '').trimEnd();
+    if (next === text) return text;
+  }
+}
+
+/** DuckDB's message, without the client's "Failed to extract statements: " before the parser's own words. */
 function duckdbMessage(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).trim();
+  return (error instanceof Error ? error.message : String(error))
+    .trim()
+    .replace(/^Failed to \w+ statements?: /, '');
 }

@@ -163,11 +163,72 @@ function render(snapshot) {
   table('projection', sales.projection.byProduct);
   table('cancellations', sales.cancellations);
   table('recent-changes', sales.recentChanges);
+  // Each order id opens that order's history.
+  const orderColumn = Object.keys(sales.recentChanges[0] ?? {}).indexOf('orderid');
+  for (const row of $('recent-changes').querySelectorAll('tr')) {
+    const cell = row.children[orderColumn];
+    if (orderColumn < 0 || !cell || cell.tagName !== 'TD') continue;
+    const button = document.createElement('button');
+    button.className = 'order-link';
+    button.type = 'button';
+    button.textContent = cell.textContent;
+    cell.replaceChildren(button);
+  }
   table('errors', health.errors, ['arrival', 'errorCode', 'errorMessage', 'data', 'key']);
 }
 
 // Live updates: the server pushes a snapshot whenever it recomputes the panels.
 new EventSource('/api/events').addEventListener('snapshot', (event) => render(JSON.parse(event.data)));
+
+$('recent-changes').addEventListener('click', (event) => {
+  const button = event.target.closest('button.order-link');
+  if (button) void showHistory(button.textContent);
+});
+$('history-close').addEventListener('click', () => {
+  $('order-history').hidden = true;
+});
+
+async function showHistory(orderid) {
+  const response = await fetch(`/api/history?orderid=${encodeURIComponent(orderid)}`);
+  const history = await response.json();
+  $('history-orderid').textContent = orderid;
+  const current = history.current;
+  const removed = history.changes.findLast((c) => c.kind === 'REMOVE');
+  $('history-now').textContent = current
+    ? `Now: ${current.status}, ${current.quantity} × ${current.product_name} at ${money(current.price)} ` +
+      `(last change at ${current.updated_at}).`
+    : history.changes.length === 0
+      ? 'No change of this order is in the lake.'
+      : `Now: deleted (REMOVE at ${removed?.changed_at ?? 'an unknown time'}).`;
+  table('history-changes', history.changes);
+  $('order-history').hidden = false;
+  $('order-history').scrollIntoView({ block: 'nearest' });
+}
+
+/** The last console result, for the CSV export. */
+let consoleResult;
+
+function csvField(value) {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+$('console-csv').addEventListener('click', () => {
+  if (!consoleResult) return;
+  const lines = [consoleResult.columns, ...consoleResult.rows].map((r) => r.map(csvField).join(','));
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
+  link.download = 'query-result.csv';
+  link.click();
+  URL.revokeObjectURL(link.href);
+});
+
+$('console-sql').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    void runConsole();
+  }
+});
 
 async function runConsole() {
   $('console-status').textContent = 'running…';
@@ -179,6 +240,8 @@ async function runConsole() {
   });
   const result = await response.json();
   if (!response.ok) {
+    consoleResult = undefined;
+    $('console-csv').disabled = true;
     $('console-status').textContent = '';
     $('console-error').hidden = false;
     $('console-error').textContent = result.error;
@@ -187,8 +250,12 @@ async function runConsole() {
   }
   const rows = result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c, r[i]])));
   table('console-result', rows, result.columns);
+  consoleResult = result;
+  $('console-csv').disabled = false;
+  const all = result.totalRows === undefined ? 'more (counting them took too long)' : count(result.totalRows);
   $('console-status').textContent =
-    `${rows.length} rows${result.truncated ? ' (first rows only)' : ''} in ${Math.round(result.elapsedMs)} ms`;
+    (result.truncated ? `the first ${count(rows.length)} rows of ${all}` : `${count(rows.length)} rows`) +
+    ` in ${Math.round(result.elapsedMs)} ms`;
 }
 
 $('console-run').addEventListener('click', () => void runConsole());
