@@ -117,6 +117,13 @@ describe('the live dashboard (Chromium, a real `up` run)', () => {
       ),
       2,
     );
+    // The run's words in its status file (what `status` and a page over the data dir show): the terminal's
+    // progress bar stays in the terminal.
+    const { line } = JSON.parse(readFileSync(join(dataDir.path, 'up-status.json'), 'utf8')) as {
+      line: string;
+    };
+    expect(line).toMatch(/^400\/400 · /);
+    expect(line).not.toMatch(/\[[#-]+\]|%/);
     mkdirSync(join(process.cwd(), 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(process.cwd(), 'test-artifacts', 'dashboard.png'), fullPage: true });
   });
@@ -252,8 +259,11 @@ describe('the live dashboard (Chromium, a real `up` run)', () => {
   it('stops with up on Ctrl-C, the page still open: drained, checked, every server gone', async () => {
     const record = JSON.parse(readFileSync(join(dataDir.path, 'local-stack.json'), 'utf8')) as StackRecord;
     const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
+    expect(await page.textContent('#source')).toBe('live run');
     up.kill('SIGINT');
     expect(await exited, output.text().stderr).toBe(0);
+    // The page says at once that its server is gone: within 5 s of the exit, "live run" no more.
+    await page.locator('#source', { hasText: 'server not answering' }).waitFor({ timeout: 5_000 });
     const { port } = new URL(url);
     expect(
       await waitUntilGone(record.serverPids, [

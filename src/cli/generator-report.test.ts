@@ -23,4 +23,14 @@ describe('the generator’s rate against --rate', () => {
       '84 changes · 14/s (asked 200/s, but the table takes writes no faster here) · +84 ~0 -0',
     );
   });
+
+  it('draws the way to --count as a bar for the terminal only', () => {
+    const stats = { ...newWriteStats(), written: { insert: 50, update: 0, delete: 0 } };
+    expect(formatGeneratorProgress({ stats, elapsedMs: 1_000 }, 100)).toBe(
+      '[############------------]  50% 50/100 · 50/s · +50 ~0 -0',
+    );
+    expect(formatGeneratorProgress({ stats, elapsedMs: 1_000 }, 100, undefined, { bar: false })).toBe(
+      '50/100 · 50/s · +50 ~0 -0',
+    );
+  });
 });

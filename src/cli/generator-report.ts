@@ -2,18 +2,25 @@ import type { GeneratorProgress, GeneratorRun } from '../generator/generate-orde
 import { totalWritten, type WriteStats } from '../generator/write-stats.ts';
 import { progressBar } from './status-line.ts';
 
-/** The live line while generating; `askedRate` (--rate) to say when the achieved rate falls well short. */
+/**
+ * The live line while generating; `askedRate` (--rate) to say when the achieved rate falls well short; a bar
+ * of the way to `count` for a terminal (`bar`), none for words read elsewhere (the status file, the page).
+ */
 export function formatGeneratorProgress(
   progress: GeneratorProgress,
   count: number | undefined,
   askedRate?: number | 'max',
+  { bar = true }: { bar?: boolean } = {},
 ): string {
   const { stats, elapsedMs } = progress;
   const total = totalWritten(stats);
   const rate = total / Math.max(elapsedMs / 1000, 1e-3);
   const kinds = `+${stats.written.insert} ~${stats.written.update} -${stats.written.delete}`;
   const retries = stats.retries > 0 ? ` · ${stats.retries} retried` : '';
-  const head = count === undefined ? `${total} changes` : `${progressBar(total, count)} ${total}/${count}`;
+  const head =
+    count === undefined
+      ? `${total} changes`
+      : `${bar ? `${progressBar(total, count)} ` : ''}${total}/${count}`;
   const short = elapsedMs >= SETTLE_MS ? rateShortfall(askedRate, rate, stats) : '';
   return `${head} · ${rate.toFixed(0)}/s${short ? ` (${short})` : ''} · ${kinds}${retries}`;
 }

@@ -20,10 +20,11 @@ import { formatGeneratorProgress } from './generator-report.ts';
 export function formatLiveStatus(
   live: LiveStatus,
   generator: Pick<GeneratorOptions, 'count' | 'rate'>,
+  options: { bar?: boolean } = {},
 ): string {
   const { counts, delivery } = live;
   return (
-    `${formatGeneratorProgress(live.progress, generator.count, generator.rate)}` +
+    `${formatGeneratorProgress(live.progress, generator.count, generator.rate, options)}` +
     ` · captured ${counts.captured} (${counts.capturedBehind} behind)` +
     ` · delivered ${counts.delivered} (${counts.deliveredBehind} behind, freshness ${(delivery.dataFreshnessMs / 1000).toFixed(1)} s)` +
     ` · failed ${counts.failed} · ${delivery.objectsWritten} files` +

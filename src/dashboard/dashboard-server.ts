@@ -44,6 +44,8 @@ export interface DashboardSnapshot {
 }
 
 const PUBLIC = new URL('./public/', import.meta.url);
+/** How often the server tells each page it is there; the page says so when it has heard nothing for 5 s. */
+const HEARTBEAT_MS = 2_000;
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 interface StaticFiles {
   /** The page, with `{{SESSION_TOKEN}}` for the server's token. */
@@ -76,6 +78,10 @@ export class DashboardServer {
   private snapshot: DashboardSnapshot = { at: new Date().toISOString(), sales: undefined, health: undefined };
   private readonly clients = new Set<ServerResponse>();
   private timer: NodeJS.Timeout | undefined;
+  /** A word to every open page every HEARTBEAT_MS, so a page can tell a quiet server from a gone one. */
+  private readonly heartbeat = setInterval(() => {
+    for (const client of this.clients) client.write('event: ping\ndata: {}\n\n');
+  }, HEARTBEAT_MS).unref();
   private refreshing: Promise<void> | undefined;
   private stopped = false;
   private readonly files = readStaticFiles();
@@ -153,6 +159,7 @@ export class DashboardServer {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     await this.refreshing;
     for (const client of this.clients) client.end();
     this.server.closeAllConnections();

@@ -28,8 +28,9 @@ export type UpOptions = Omit<LocalPipelineOptions, 'dashboardPort' | 'compactEve
 /** `gadget-cdc up` once its data dir passed the preflight: the run, told on stdout and a live line, until drained or Ctrl-C. */
 export async function upAction(options: UpOptions): Promise<void> {
   const generator = { count: options.count, rate: options.rate };
+  // The status file (read by `status` and the page) gets the words without the terminal's progress bar.
   const statusWords: RunStatusWords = {
-    live: (live) => (live ? formatLiveStatus(live, generator) : 'starting'),
+    live: (live) => (live ? formatLiveStatus(live, generator, { bar: false }) : 'starting'),
     summary: formatRunSummary,
   };
   const line = new StatusLine();
@@ -95,10 +96,10 @@ function reportEvent(
       );
       break;
     case 'live':
-      line.update(out.statusWords.live(event.live));
+      line.update(formatLiveStatus(event.live, out.generator));
       break;
     case 'generator-finished':
-      line.update(out.statusWords.live(event.live), true);
+      line.update(formatLiveStatus(event.live, out.generator), true);
       print(formatGeneratorSummary(event.run, out.generator.rate));
       break;
     case 'running-on':

@@ -57,7 +57,8 @@ function render(snapshot) {
   $('refresh-error').textContent = snapshot.error ?? '';
   const { sales, health } = snapshot;
   if (!sales || !health) return;
-  $('source').textContent = health.source === 'live' ? 'live run' : 'data dir (stopped)';
+  source = health.source === 'live' ? 'live run' : 'data dir (stopped)';
+  showConnection();
   setKpi('kpi-orders', count(sales.totals.orders), sales.totals.orders);
   setKpi('kpi-revenue', money(sales.totals.revenue), sales.totals.revenue);
   setKpi('kpi-events', count(sales.totals.events), sales.totals.events);
@@ -177,8 +178,36 @@ function render(snapshot) {
   table('errors', health.errors, ['arrival', 'errorCode', 'errorMessage', 'data', 'key']);
 }
 
-// Live updates: the server pushes a snapshot whenever it recomputes the panels.
-new EventSource('/api/events').addEventListener('snapshot', (event) => render(JSON.parse(event.data)));
+// Live updates: the server pushes a snapshot whenever it recomputes the panels, and a ping every 2 s. A page
+// that has heard nothing for 5 s, or whose stream dropped, says so at once; EventSource reconnects by itself.
+const SILENCE_MS = 5_000;
+let source = 'connecting…';
+let heardAt = Date.now();
+let streamOpen = false;
+
+function showConnection() {
+  const lost = !streamOpen || Date.now() - heardAt > SILENCE_MS;
+  $('source').textContent = lost ? 'server not answering: reconnecting…' : source;
+  $('source').classList.toggle('lost', lost);
+}
+
+const events = new EventSource('/api/events');
+const heard = () => {
+  heardAt = Date.now();
+  streamOpen = true;
+  showConnection();
+};
+events.addEventListener('open', heard);
+events.addEventListener('ping', heard);
+events.addEventListener('snapshot', (event) => {
+  heard();
+  render(JSON.parse(event.data));
+});
+events.addEventListener('error', () => {
+  streamOpen = false;
+  showConnection();
+});
+setInterval(showConnection, 1_000);
 
 $('recent-changes').addEventListener('click', (event) => {
   const button = event.target.closest('button.order-link');
