@@ -29,6 +29,7 @@ const served: Array<{ cli: ChildProcess; remove(): void }> = [];
 
 async function dashboardOver(
   series: Record<string, readonly number[]>,
+  view: { width?: number; timezoneId?: string } = {},
 ): Promise<{ page: Page; lakeDir: string }> {
   const data = makeTempDir('dashboard-projection');
   const lakeDir = `${data.path}/lake`;
@@ -40,7 +41,10 @@ async function dashboardOver(
     await waitFor(() => /Dashboard: (\S+)/.test(output.text().stdout), 30_000),
     output.text().stderr,
   ).toBe(true);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1700 } });
+  const page = await browser.newPage({
+    viewport: { width: view.width ?? 1400, height: 1700 },
+    ...(view.timezoneId && { timezoneId: view.timezoneId }),
+  });
   await page.goto(/Dashboard: (\S+)/.exec(output.text().stdout)?.[1] ?? '');
   await page.waitForSelector('#projection-status:not(:empty)');
   return { page, lakeDir };
@@ -53,7 +57,7 @@ async function perMinuteChart(page: Page) {
       globalThis as unknown as {
         Chart: {
           getChart(id: string): {
-            data: { datasets: Array<{ label: string; data: Array<number | null> }> };
+            data: { datasets: Array<{ label: string; data: Array<{ x: number; y: number | null }> }> };
             scales: { revenue: { max: number } };
           };
         };
@@ -61,14 +65,18 @@ async function perMinuteChart(page: Page) {
     ).Chart.getChart('chart-per-minute');
     return {
       datasets: Object.fromEntries(
-        chart.data.datasets.map((d) => [d.label, d.data.filter((v): v is number => v !== null)]),
+        chart.data.datasets.map((d) => [
+          d.label,
+          d.data.map((point) => point.y).filter((y): y is number => y !== null),
+        ]),
       ),
       revenueMax: chart.scales.revenue.max,
     };
   });
 }
 
-const cents = (value: unknown) => Math.round(Number(value) * 100);
+/** Cents of a number, or of money as the page shows it ("$1,234.50"). */
+const cents = (value: unknown) => Math.round(Number(String(value).replace(/[$,]/g, '')) * 100);
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -104,7 +112,7 @@ describe('the projection on the page (Chromium, gadget-cdc dashboard)', () => {
     expect(projected).toHaveLength(60);
 
     const headers = await page.$$eval('#projection tr th', (cells) => cells.map((cell) => cell.textContent));
-    const column = headers.indexOf('projected_next_60_min');
+    const column = headers.indexOf('Projected next 60 min ($)');
     const tableTotals = await page.$$eval(
       '#projection tr',
       (rows, index) => rows.slice(1).map((row) => row.children[index]?.textContent ?? ''),
@@ -128,7 +136,10 @@ describe('the projection on the page (Chromium, gadget-cdc dashboard)', () => {
       expect(low[i]).toBeLessThanOrEqual(value);
       expect(high[i]).toBeGreaterThanOrEqual(value);
     });
-    const actualMax = Math.max(...(chart.datasets.revenue ?? []));
+    const actualMax = Math.max(
+      ...(chart.datasets.revenue ?? []),
+      ...(chart.datasets['this minute so far (partial)'] ?? []),
+    );
     expect(Math.max(...projected)).toBeGreaterThan(actualMax * 1.25);
     expect(chart.revenueMax).toBe(Math.ceil(actualMax * 1.25));
     expect(await page.textContent('#projection-status')).toMatch(
@@ -137,6 +148,90 @@ describe('the projection on the page (Chromium, gadget-cdc dashboard)', () => {
     expect(await page.textContent('#projection-method')).toMatch(
       /^Method: ordinary least squares per gadget/,
     );
+    await page.close();
+  });
+});
+
+describe('times, gaps and tables a person reads right (Chromium)', () => {
+  it('shows one time zone, the browser’s, named, with UTC on hover', async () => {
+    const { page } = await dashboardOver(HISTORY, { timezoneId: 'America/Los_Angeles' });
+    expect(await page.textContent('#zone')).toBe('times in America/Los_Angeles, UTC on hover');
+    const axis = await page.evaluate(
+      () =>
+        (
+          globalThis as unknown as {
+            Chart: { getChart(id: string): { options: { scales: { x: { title: { text: string } } } } } };
+          }
+        ).Chart.getChart('chart-per-minute').options.scales.x.title.text,
+    );
+    expect(axis).toBe('time (America/Los_Angeles)');
+    // A change at 08:27:01 UTC is 00:27:01 in Los Angeles (PST, UTC−8), and says its UTC time on hover.
+    const when = page.locator('#recent-changes td[title$=" UTC"]').first();
+    expect(await when.getAttribute('title')).toBe('2026-11-22 08:27:01 UTC');
+    expect(await when.textContent()).toMatch(/\b12:27:01\sAM\b/);
+    await page.close();
+  });
+
+  it('keeps a gap a gap: minutes with no sales at all are no line', async () => {
+    // Minutes 5 to 7 sold nothing (the pipeline was down): no point is drawn across them.
+    const withGap = { Drone: [10, 100, 120, 90, 130, 0, 0, 0, 110, 100, 140, 60] };
+    const { page } = await dashboardOver(withGap);
+    const revenue = await page.evaluate(() => {
+      const chart = (
+        globalThis as unknown as {
+          Chart: { getChart(id: string): { data: { datasets: Array<{ label: string; data: unknown[] }> } } };
+        }
+      ).Chart.getChart('chart-per-minute');
+      return chart.data.datasets.find((d) => d.label === 'revenue')?.data as Array<{
+        x: number;
+        y: number | null;
+      }>;
+    });
+    const gap = revenue.findIndex((point) => point.y === null);
+    expect(gap).toBeGreaterThan(0);
+    expect(revenue[gap]?.x).toBe((revenue[gap - 1]?.x ?? 0) + 60_000);
+    expect((revenue[gap + 1]?.x ?? 0) - (revenue[gap - 1]?.x ?? 0)).toBe(4 * 60_000);
+    await page.close();
+  });
+
+  it.each([1400, 800])('clips no table cell and overlaps no panel at %i px', async (width) => {
+    const { page } = await dashboardOver(HISTORY, { width });
+    const layout = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
+        .document;
+      type Box = { x: number; y: number; width: number; height: number };
+      type Element = {
+        id: string;
+        textContent: string;
+        scrollWidth: number;
+        clientWidth: number;
+        getBoundingClientRect(): Box;
+      };
+      const cells = Array.from(doc.querySelectorAll('th, td') as ArrayLike<Element>);
+      const clipped = cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent);
+      const panels = Array.from(
+        doc.querySelectorAll('article:not([hidden]), .kpi') as ArrayLike<Element>,
+      ).map((a) => ({ id: a.id || a.textContent.slice(0, 30), box: a.getBoundingClientRect() }));
+      const overlapping: string[] = [];
+      for (const [i, a] of panels.entries())
+        for (const b of panels.slice(i + 1)) {
+          const apart =
+            a.box.x + a.box.width <= b.box.x + 0.5 ||
+            b.box.x + b.box.width <= a.box.x + 0.5 ||
+            a.box.y + a.box.height <= b.box.y + 0.5 ||
+            b.box.y + b.box.height <= a.box.y + 0.5;
+          if (!apart) overlapping.push(`${a.id} / ${b.id}`);
+        }
+      return { cells: cells.length, clipped, overlapping };
+    });
+    expect(layout.cells).toBeGreaterThan(20);
+    expect(layout.clipped).toEqual([]);
+    expect(layout.overlapping).toEqual([]);
+    // Headers people read, numbers right-aligned with their unit.
+    const headers = await page.$$eval('#projection th', (cells) => cells.map((cell) => cell.textContent));
+    expect(headers.slice(0, 2)).toEqual(['Gadget', 'Minutes used']);
+    expect(await page.getAttribute('#projection td:nth-child(5)', 'class')).toContain('number');
+    expect(await page.textContent('#projection td:nth-child(5)')).toMatch(/^\$[\d,]+\.\d\d$/);
     await page.close();
   });
 });

@@ -21,13 +21,15 @@ const GADGET_COLUMNS = [
 
 /**
  * How `sales_projection` projects, in the SQL's own words: the comment lines that open the file (after its
- * summary line), so the page names the method exactly as the query does.
+ * summary line, up to the SQL), so the page names the method exactly as the query does.
  */
 export function projectionMethod(): string {
-  return namedQuerySql('sales_projection')
-    .split('\n')
-    .slice(1)
-    .filter((line) => line.startsWith('-- '))
+  const lines = namedQuerySql('sales_projection').split('\n').slice(1);
+  const header = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith('-- ')),
+  );
+  return header
     .map((line) => line.slice(3))
     .join(' ')
     .replace(/\s+/g, ' ');

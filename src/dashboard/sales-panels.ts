@@ -15,7 +15,7 @@ export interface SalesPanels {
     /** Change events with a value some column cannot hold (NULL there, exact in image_json); snapshots too. */
     readonly unrepresentable: number;
   };
-  /** Orders placed and their revenue per minute, the last `MINUTES` minutes with sales. */
+  /** Orders placed and their revenue per minute, the last `MINUTES` minutes with sales (a day). */
   readonly perMinute: readonly Row[];
   readonly byProduct: readonly Row[];
   /** Orders standing now per status, PLACED → DELIVERED, then CANCELLED. */
@@ -28,7 +28,8 @@ export interface SalesPanels {
   readonly projection: { readonly byProduct: readonly Row[]; readonly line: ProjectionLine };
 }
 
-const MINUTES = 60;
+/** The minutes the time charts get: a day of them (the page narrows them to the range chosen). */
+const MINUTES = 1_440;
 
 const FUNNEL_SQL = `
 SELECT status, count(*) AS orders

@@ -20,7 +20,7 @@ function chart(id, config) {
 /** Replaces a chart's labels and datasets in place (no new chart, no animation: cheap at any rate). */
 function draw(id, config, labels, datasets) {
   const c = chart(id, config);
-  c.data.labels = labels;
+  if (labels) c.data.labels = labels;
   datasets.forEach((dataset, i) => {
     if (c.data.datasets[i]) Object.assign(c.data.datasets[i], dataset);
     else c.data.datasets.push(dataset);
@@ -29,12 +29,86 @@ function draw(id, config, labels, datasets) {
   c.update('none');
 }
 
+/** Column names as a person reads them, with the unit of their values: money, a count, or a time. */
+const COLUMNS = {
+  product_name: ['Gadget'],
+  orders: ['Orders', 'count'],
+  units: ['Units', 'count'],
+  revenue: ['Revenue', 'money'],
+  deleted: ['Deleted', 'count'],
+  deleted_after_cancel: ['Deleted after cancel', 'count'],
+  minutes_used: ['Minutes used', 'count'],
+  revenue_per_minute_now: ['$/min now', 'money'],
+  trend_per_minute: ['Trend, $/min each minute', 'money'],
+  projected_next_60_min: ['Projected next 60 min', 'money'],
+  low_95: ['95% low', 'money'],
+  high_95: ['95% high', 'money'],
+  backtest_actual_last_5_min: ['Last 5 min actual', 'money'],
+  backtest_projected_last_5_min: ['Last 5 min projected', 'money'],
+  at: ['When', 'time'],
+  changed_at: ['Stream time', 'time'],
+  updated_at: ['Updated', 'time'],
+  created_at: ['Created', 'time'],
+  arrival: ['Arrived', 'time'],
+  orderid: ['Order'],
+  cdc_event_type: ['Kind'],
+  kind: ['Kind'],
+  change: ['What changed'],
+  what_changed: ['What changed'],
+  sequence_number: ['Sequence number'],
+  status: ['Status'],
+  quantity: ['Quantity', 'count'],
+  price: ['Price', 'money'],
+  customer_id: ['Customer'],
+  stage: ['Stage'],
+  count: ['Count', 'count'],
+  behind: ['Behind', 'count'],
+  what: ['What it counts'],
+  errorCode: ['Error'],
+  errorMessage: ['Message'],
+  data: ['Record (decoded)'],
+  key: ['Object'],
+};
+
+/** The page's one time zone (the browser's), named where times are shown; UTC on hover. */
+const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+const localTime = (ms) => timeFormat.format(new Date(ms));
+const utcTime = (ms) => `${new Date(ms).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+
+/** One cell: its text, its hover title, and whether it is a number (right-aligned). */
+function cell(column, value) {
+  const unit = COLUMNS[column]?.[1];
+  if (value === null || value === undefined || value === '') return { text: '' };
+  if (unit === 'time' && !Number.isNaN(Date.parse(value)))
+    return { text: localTime(Date.parse(value)), title: utcTime(Date.parse(value)) };
+  if (unit === 'money' && Number.isFinite(Number(value))) return { text: money(value), number: true };
+  if (unit === 'count' && Number.isFinite(Number(value))) return { text: count(value), number: true };
+  return { text: String(value), number: typeof value === 'number' };
+}
+
 function table(id, rows, columns) {
   const el = $(id);
   const cols = columns ?? Object.keys(rows[0] ?? {});
-  const head = `<tr>${cols.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
+  const head = `<tr>${cols
+    .map((c) => {
+      const [label, unit] = COLUMNS[c] ?? [c];
+      const number = unit === 'money' || unit === 'count';
+      return `<th class="${number ? 'number' : ''}" title="${escapeHtml(c)}">${escapeHtml(label)}${unit === 'money' ? ' ($)' : ''}</th>`;
+    })
+    .join('')}</tr>`;
   const body = rows
-    .map((r) => `<tr>${cols.map((c) => `<td>${escapeHtml(r[c])}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${cols
+          .map((c) => {
+            const { text, title, number } = cell(c, r[c]);
+            const kind = number ? 'number' : title ? 'time' : '';
+            return `<td class="${kind}"${title ? ` title="${escapeHtml(title)}"` : ''}>${escapeHtml(text)}</td>`;
+          })
+          .join('')}</tr>`,
+    )
     .join('');
   el.innerHTML = rows.length ? head + body : '<tr><td class="muted">nothing yet</td></tr>';
 }
@@ -48,9 +122,38 @@ function setKpi(id, text, value) {
   if (value !== undefined) $(id).dataset.value = String(value);
 }
 
+/** Points one minute apart, with a null where minutes are missing: a gap stays a gap. */
+function withGaps(points) {
+  const out = [];
+  for (const p of points) {
+    const before = out.at(-1);
+    if (before && p.x - before.x > 60_000) out.push({ x: before.x + 60_000, y: null });
+    out.push(p);
+  }
+  return out;
+}
+
+/** Every minute from the first to the last of `minutes` (ms), in order. */
+function everyMinute(minutes) {
+  if (minutes.length === 0) return [];
+  const first = Math.min(...minutes);
+  const last = Math.max(...minutes);
+  return Array.from({ length: Math.round((last - first) / 60_000) + 1 }, (_, i) => first + i * 60_000);
+}
+
+/** A tooltip's title: the minute in the page's zone, then in UTC. */
+function timeTitle(ms) {
+  return ms === undefined ? '' : `${localTime(ms)} (${ZONE}) · ${utcTime(ms)}`;
+}
+
+let lastSnapshot;
+
 function render(snapshot) {
+  lastSnapshot = snapshot;
   $('updated-at').textContent =
-    `updated ${new Date(snapshot.at).toLocaleTimeString()} (panels computed in ${Math.round(snapshot.computeMs ?? 0)} ms)`;
+    `updated ${localTime(Date.parse(snapshot.at))} (panels computed in ${Math.round(snapshot.computeMs ?? 0)} ms)`;
+  $('updated-at').title = utcTime(Date.parse(snapshot.at));
+  $('zone').textContent = `times in ${ZONE}, UTC on hover`;
   // When the shown panels began to be computed (ms since 1970): they hold what the lake held then.
   $('updated-at').dataset.computedFrom = String(Date.parse(snapshot.at) - (snapshot.computeMs ?? 0));
   $('refresh-error').hidden = !snapshot.error;
@@ -67,27 +170,60 @@ function render(snapshot) {
   setKpi('kpi-lake', `${count(health.lake.objects)} · ${(health.lake.bytes / 1048576).toFixed(2)} MiB`);
 
   const line = sales.projection.line;
-  const projection = line.points;
-  const minutes = [...new Set([...sales.perMinute.map((r) => r.minute), ...projection.map((p) => p.minute)])];
-  const at = (rows, key) => {
-    const byMinute = new Map(rows.map((r) => [r.minute, r[key]]));
-    return minutes.map((m) => byMinute.get(m) ?? null);
-  };
+  const minuteMs = (minute) => Date.parse(`${minute}:00Z`);
+  const actual = sales.perMinute.map((r) => ({
+    x: minuteMs(r.minute),
+    revenue: r.revenue,
+    orders: r.orders,
+  }));
+  const last = actual.at(-1)?.x;
+  // The range chosen above the chart, counted back from the last minute with sales.
+  const range = Number($('range').value);
+  const shown = actual.filter((p) => !range || p.x > last - range * 60_000);
+  // The last minute may still be filling (the SQL counts it as incomplete too): drawn apart, as partial.
+  const complete = shown.slice(0, -1);
+  const partial = shown.slice(-1);
+  const projected = line.points.map((p) => ({ ...p, x: minuteMs(p.minute) }));
+  const series = (points, key) => withGaps(points.map((p) => ({ x: p.x, y: p[key] })));
   // The actual revenue sets the scale; the projection and its band are drawn within it, clipped.
-  const actualMax = Math.max(0, ...sales.perMinute.map((r) => Number(r.revenue ?? 0)));
+  const actualMax = Math.max(0, ...shown.map((p) => Number(p.revenue ?? 0)));
   draw(
     'chart-per-minute',
     {
       type: 'line',
-      options: { scales: { revenue: { position: 'left', min: 0 }, orders: { position: 'right', min: 0 } } },
+      options: {
+        parsing: false,
+        scales: {
+          x: {
+            type: 'linear',
+            ticks: { stepSize: 60_000, callback: (ms) => clockFormat.format(new Date(ms)) },
+          },
+          revenue: { position: 'left', min: 0, title: { display: true, text: 'revenue per minute ($)' } },
+          orders: {
+            position: 'right',
+            min: 0,
+            title: { display: true, text: 'orders per minute' },
+            grid: { drawOnChartArea: false },
+          },
+        },
+        plugins: { tooltip: { callbacks: { title: (items) => timeTitle(items[0]?.parsed.x) } } },
+      },
     },
-    minutes.map((m) => m.slice(11)),
+    undefined,
     [
-      { label: 'revenue', data: at(sales.perMinute, 'revenue'), borderColor: COLORS[0], yAxisID: 'revenue' },
-      { label: 'orders', data: at(sales.perMinute, 'orders'), borderColor: COLORS[3], yAxisID: 'orders' },
+      { label: 'revenue', data: series(complete, 'revenue'), borderColor: COLORS[0], yAxisID: 'revenue' },
+      { label: 'orders', data: series(complete, 'orders'), borderColor: COLORS[3], yAxisID: 'orders' },
+      {
+        label: 'this minute so far (partial)',
+        data: [...complete.slice(-1), ...partial].map((p) => ({ x: p.x, y: p.revenue })),
+        borderColor: COLORS[0],
+        borderDash: [2, 3],
+        pointStyle: 'triangle',
+        yAxisID: 'revenue',
+      },
       {
         label: 'projected revenue',
-        data: at(projection, 'revenue'),
+        data: series(projected, 'revenue'),
         borderColor: COLORS[0],
         borderDash: [6, 4],
         pointRadius: 0,
@@ -95,14 +231,14 @@ function render(snapshot) {
       },
       {
         label: '95% band (low)',
-        data: at(projection, 'low'),
+        data: series(projected, 'low'),
         borderWidth: 0,
         pointRadius: 0,
         yAxisID: 'revenue',
       },
       {
         label: '95% band',
-        data: at(projection, 'high'),
+        data: series(projected, 'high'),
         borderWidth: 0,
         pointRadius: 0,
         fill: '-1',
@@ -111,11 +247,16 @@ function render(snapshot) {
       },
     ],
   );
-  charts['chart-per-minute'].options.scales.revenue.max =
-    actualMax > 0 ? Math.ceil(actualMax * 1.25) : undefined;
-  charts['chart-per-minute'].update('none');
+  const perMinuteChart = charts['chart-per-minute'];
+  perMinuteChart.options.scales.revenue.max = actualMax > 0 ? Math.ceil(actualMax * 1.25) : undefined;
+  perMinuteChart.options.scales.x.title = { display: true, text: `time (${ZONE})` };
+  perMinuteChart.options.scales.x.min = shown[0]?.x;
+  // Room for the projection when there is one; else the minutes there are.
+  perMinuteChart.options.scales.x.max =
+    last === undefined ? undefined : last + (projected.length > 0 ? Math.min(60, range || 60) : 1) * 60_000;
+  perMinuteChart.update('none');
   $('projection-status').textContent =
-    projection.length === 0
+    projected.length === 0
       ? `Projection after ${line.neededMinutes} complete minutes (${line.completeMinutes} so far).`
       : line.backtest
         ? `Backtest: the last 5 complete minutes projected ${money(line.backtest.projected)}, actual ` +
@@ -127,24 +268,56 @@ function render(snapshot) {
   $('projection-method').textContent = line.method;
   draw(
     'chart-by-product',
-    { type: 'bar', options: { plugins: { legend: { display: false } } } },
+    {
+      type: 'bar',
+      options: {
+        plugins: { legend: { display: false } },
+        scales: { y: { min: 0, title: { display: true, text: 'revenue of orders standing ($)' } } },
+      },
+    },
     sales.byProduct.map((r) => r.product_name),
     [{ label: 'revenue', data: sales.byProduct.map((r) => r.revenue), backgroundColor: COLORS[0] }],
   );
   draw(
     'chart-funnel',
-    { type: 'bar', options: { indexAxis: 'y', plugins: { legend: { display: false } } } },
+    {
+      type: 'bar',
+      options: {
+        indexAxis: 'y',
+        plugins: { legend: { display: false } },
+        scales: { x: { min: 0, title: { display: true, text: 'orders' } } },
+      },
+    },
     sales.funnel.map((r) => r.status),
     [{ label: 'orders', data: sales.funnel.map((r) => r.orders), backgroundColor: COLORS[2] }],
   );
+  const flow = sales.flow
+    .map((r) => ({ ...r, x: minuteMs(r.minute) }))
+    .filter((r) => !range || r.x > last - range * 60_000);
+  const flowMinutes = everyMinute(flow.map((r) => r.x));
+  const flowAt = (key) => {
+    const byMinute = new Map(flow.map((r) => [r.x, r[key]]));
+    return flowMinutes.map((x) => byMinute.get(x) ?? null);
+  };
   draw(
     'chart-flow',
-    { type: 'bar', options: { scales: { x: { stacked: true }, y: { stacked: true } } } },
-    sales.flow.map((r) => r.minute.slice(11)),
+    {
+      type: 'bar',
+      options: {
+        scales: {
+          x: { stacked: true, title: { display: true, text: `minute (${ZONE})` } },
+          y: { stacked: true, min: 0, title: { display: true, text: 'change events' } },
+        },
+        plugins: {
+          tooltip: { callbacks: { title: (items) => timeTitle(flowMinutes[items[0]?.dataIndex]) } },
+        },
+      },
+    },
+    flowMinutes.map((x) => clockFormat.format(new Date(x))),
     [
-      { label: 'INSERT', data: sales.flow.map((r) => r.inserts), backgroundColor: COLORS[3] },
-      { label: 'MODIFY', data: sales.flow.map((r) => r.modifies), backgroundColor: COLORS[0] },
-      { label: 'REMOVE', data: sales.flow.map((r) => r.removes), backgroundColor: COLORS[1] },
+      { label: 'INSERT', data: flowAt('inserts'), backgroundColor: COLORS[3] },
+      { label: 'MODIFY', data: flowAt('modifies'), backgroundColor: COLORS[0] },
+      { label: 'REMOVE', data: flowAt('removes'), backgroundColor: COLORS[1] },
     ],
   );
   table(
@@ -208,6 +381,8 @@ events.addEventListener('error', () => {
   showConnection();
 });
 setInterval(showConnection, 1_000);
+
+$('range').addEventListener('change', () => lastSnapshot && render(lastSnapshot));
 
 $('recent-changes').addEventListener('click', (event) => {
   const button = event.target.closest('button.order-link');
