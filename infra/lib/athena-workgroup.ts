@@ -2,12 +2,18 @@ import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { createCurrentOrdersView, seedCurrentStateTable } from '../../src/catalog/current-orders-sql.ts';
+import {
+  createCurrentOrdersView,
+  currentOrdersAsOfParameter,
+  seedCurrentStateTable,
+} from '../../src/catalog/current-orders-sql.ts';
 import { namedQueries, namedQuerySql, namedQuerySummary } from '../../src/catalog/named-queries.ts';
 import { secureBucketDefaults } from './lake-bucket.ts';
 
 /** The named query that (re)creates the view the other queries read, from the same `current_orders.sql`. */
 export const CREATE_VIEW_QUERY_NAME = 'create_current_orders_view';
+/** `current_orders` as of a time, its one parameter (the CLI's `query … --as-of`). */
+export const AS_OF_QUERY_NAME = 'current_orders_as_of';
 /** With a current-state table: the named query that seeds it with the orders that existed before it. */
 export const SEED_QUERY_NAME = 'seed_current_orders_state';
 
@@ -85,6 +91,12 @@ export class AthenaWorkGroup extends Construct {
         sql: createCurrentOrdersView(currentStateTable),
         summary:
           'Creates (or refreshes) the view current_orders that the other queries read; run it once first.',
+      },
+      {
+        name: AS_OF_QUERY_NAME,
+        sql: currentOrdersAsOfParameter(),
+        summary:
+          'current_orders as it stood at a time (its parameter, in ms since 1970), from the change events in orders_cdc.',
       },
       ...(currentStateTable
         ? [

@@ -4,7 +4,12 @@ import { writeLakeOf } from '../../test/helpers/lake-of-events.ts';
 import { ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
 import { LocalDiskStore } from '../lake/local-disk-store.ts';
-import { currentOrdersAsOf, currentOrdersDefinition, seedCurrentStateTable } from './current-orders-sql.ts';
+import {
+  currentOrdersAsOf,
+  currentOrdersAsOfParameter,
+  currentOrdersDefinition,
+  seedCurrentStateTable,
+} from './current-orders-sql.ts';
 import { DuckDbLake } from './duckdb-lake.ts';
 import { partitionPrefix } from './lake-layout.ts';
 import { namedQuerySql } from './named-queries.ts';
@@ -147,6 +152,19 @@ describe('current_orders as of a time (--as-of)', () => {
       expect(
         await lake.rows(currentOrdersAsOf(namedQuerySql('revenue_by_product'), at(4) * 1000)),
       ).toMatchObject([{ orders: 1n, units: 2n }]);
+      // Athena's saved query takes the time as its parameter: the same rows (DuckDB binds `?` as Athena does).
+      const prepared = await lake.connection.prepare(currentOrdersAsOfParameter());
+      prepared.bindBigInt(1, BigInt(at(3) * 1000));
+      const parameterized = (await prepared.runAndReadAll()).getRowObjects();
+      expect(
+        sorted(
+          parameterized.map((row) => ({
+            orderid: row.orderid,
+            status: row.status,
+            quantity: Number(row.quantity),
+          })),
+        ),
+      ).toEqual(threeMinutesIn);
       // Now, the view and the time travel agree.
       expect(sorted(await asOf(60))).toEqual(
         sorted(

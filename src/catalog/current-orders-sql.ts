@@ -63,9 +63,7 @@ export class AsOfWithoutCurrentOrdersError extends PipelineError {
  * travels in time: `orders_cdc`, named in the SQL, is the whole history still.
  */
 export function currentOrdersAsOf(sql: string, asOfMs: number): string {
-  const asOf = reading(
-    `(SELECT * FROM ${HISTORY} WHERE event_time_ms <= ${Math.floor(asOfMs)}) AS ${HISTORY}\n`,
-  );
+  const asOf = currentOrdersAt(String(Math.floor(asOfMs)));
   const bare = sql.trim().replace(/;\s*$/, '');
   if (bare === historyDefinition()) return asOf;
   if (!READS_CURRENT_ORDERS.test(bare)) throw new AsOfWithoutCurrentOrdersError();
@@ -77,6 +75,19 @@ export function currentOrdersAsOf(sql: string, asOfMs: number): string {
   return opening
     ? `${comments}WITH${opening[1] ?? ''} ${entry},\n${statement.slice(opening[0].length)}`
     : `${comments}WITH ${entry}\n${statement}`;
+}
+
+/** `current_orders` as it stood at `timeMs`: a SQL expression of ms since 1970 (a number, or `?`). */
+function currentOrdersAt(timeMs: string): string {
+  return reading(`(SELECT * FROM ${HISTORY} WHERE event_time_ms <= ${timeMs}) AS ${HISTORY}\n`);
+}
+
+/**
+ * `current_orders` as of a time given as the query's one parameter (`?`: ms since 1970), for Athena's saved
+ * query `current_orders_as_of`, whose console asks for the value (Athena's parameterized queries).
+ */
+export function currentOrdersAsOfParameter(): string {
+  return `-- current_orders as it stood at a time: run it with the time in ms since 1970 (e.g. 1764583200000)\n${currentOrdersAt('?')}`;
 }
 
 const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/;

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_OUTPUT_KEYS } from '../../src/aws/stack-output-keys.ts';
+import { currentOrdersAsOfParameter } from '../../src/catalog/current-orders-sql.ts';
 import { namedQueries, namedQuerySql } from '../../src/catalog/named-queries.ts';
 import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from '../../src/catalog/orders-cdc-columns.ts';
 import { logicalId, type SynthesizedStack, synthStack } from './synth-stack.ts';
@@ -151,7 +152,10 @@ describe('Athena', () => {
       (query) => query.Properties,
     );
     const byName = new Map(queries.map((query) => [query.Name, query]));
-    expect([...byName.keys()].sort()).toEqual([...namedQueries(), 'create_current_orders_view'].sort());
+    expect([...byName.keys()].sort()).toEqual(
+      [...namedQueries(), 'create_current_orders_view', 'current_orders_as_of'].sort(),
+    );
+    expect(byName.get('current_orders_as_of')?.QueryString).toBe(currentOrdersAsOfParameter());
     for (const name of namedQueries()) expect(byName.get(name)?.QueryString).toBe(namedQuerySql(name));
     const view = byName.get('create_current_orders_view')?.QueryString as string;
     expect(view.startsWith('CREATE OR REPLACE VIEW current_orders AS\n')).toBe(true);
