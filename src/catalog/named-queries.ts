@@ -34,9 +34,16 @@ export function isQueryName(text: string): boolean {
   return /^[A-Za-z_][\w-]*$/.test(text.trim());
 }
 
+/** The files ship with the code and never change while it runs: each is read once. */
+const sqlTexts = new Map<string, string>();
+
 export function namedQuerySql(name: string): string {
+  const known = sqlTexts.get(name);
+  if (known !== undefined) return known;
   if (!namedQueries().includes(name)) throw new UnknownNamedQueryError(name);
-  return readFileSync(new URL(`${name}.sql`, SQL_DIR), 'utf8');
+  const sql = readFileSync(new URL(`${name}.sql`, SQL_DIR), 'utf8');
+  sqlTexts.set(name, sql);
+  return sql;
 }
 
 /** What a named query is for: the first comment line of its file. */
