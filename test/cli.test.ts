@@ -138,6 +138,11 @@ describe('gadget-cdc CLI', () => {
           .split('\n')
           .map((line) => line.split(',')[0]),
       ).toEqual(['orderid', 'A']);
+      const noSuchDay = await asOf('2026-02-30T10:00:00Z');
+      expect(noSuchDay.code).not.toBe(0);
+      expect(noSuchDay.stderr).toMatch(
+        /--as-of is an ISO-8601 time with a zone, .*got "2026-02-30T10:00:00Z"/,
+      );
       const badTime = await asOf('2026-12-01 10:00');
       expect(badTime.code).not.toBe(0);
       expect(badTime.stderr).toMatch(/--as-of is an ISO-8601 time with a zone, .*got "2026-12-01 10:00"/);
@@ -171,6 +176,12 @@ describe('gadget-cdc CLI', () => {
       ]);
       expect(written.stdout).toBe(`2 rows written to ${file}.\n`);
       expect(readFileSync(file, 'utf8')).toBe('orderid\nA\nB\n');
+      const nowhere = join(lake.path, 'no-such-folder', 'orders.csv');
+      const unwritable = await runCli(['query', ordered, '--lake-dir', lake.path, '--output', nowhere]);
+      expect(unwritable.code).toBe(1);
+      expect(unwritable.stderr).toBe(
+        `error: Cannot write --output ${nowhere} (ENOENT). Pass a file in a folder that exists and that you may write to.\n`,
+      );
       const history = await runCli(['history', 'A', '--lake-dir', lake.path]);
       expect(history.code, history.stderr).toBe(0);
       expect(history.stdout).toMatch(/^Order A: 1 change in stream order\n/);

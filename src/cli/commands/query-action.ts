@@ -8,6 +8,7 @@ import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
 import { isQueryName, namedQueries, namedQuerySql, namedQuerySummary } from '../../catalog/named-queries.ts';
 import { plainValue } from '../../catalog/plain-value.ts';
 import type { QueryEngine } from '../../catalog/query-engine.ts';
+import { PipelineError } from '../../errors/pipeline-error.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { existingLake } from '../lake-location.ts';
 import { countOf, formatCsv, formatTable } from '../result-table.ts';
@@ -56,7 +57,7 @@ export async function queryAction(query: string | undefined, options: QueryOptio
             : `${formatTable(rows, { total: all.length })}\n`;
       if (options.output === undefined) process.stdout.write(text);
       else {
-        await writeFile(options.output, text);
+        await writeOutput(options.output, text);
         console.log(`${countOf(rows.length, all.length)} written to ${resolve(options.output)}.`);
       }
       // JSON lines and CSV carry no footer: a cut is said beside them, not in them.
@@ -98,5 +99,26 @@ async function openEngine(options: QueryOptions, signal: AbortSignal | undefined
   } catch (error) {
     client.destroy();
     throw error;
+  }
+}
+
+/** `--output` cannot be written: one line naming the file and why. */
+export class OutputNotWritableError extends PipelineError {
+  constructor(file: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    super(
+      'cli',
+      'OUTPUT_NOT_WRITABLE',
+      `Cannot write --output ${file} (${code}). Pass a file in a folder that exists and that you may write to.`,
+      { cause },
+    );
+  }
+}
+
+async function writeOutput(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (error) {
+    throw new OutputNotWritableError(resolve(file), error);
   }
 }

@@ -85,7 +85,14 @@ export function queryCommand(): Command {
 /** An instant, in ms: ISO-8601 with a zone, so that it means one moment wherever it is typed. */
 function parseInstant(value: string): number {
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(ms))
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  // Date.parse rolls a day the month lacks over (2026-02-30 is March 2): such a date is refused, not moved.
+  const realDay = new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(ms) ||
+    !realDay
+  )
     throw new InvalidArgumentError(
       `--as-of is an ISO-8601 time with a zone, like 2026-12-01T10:00:00Z or 2026-12-01T11:00:00+01:00, got ${JSON.stringify(value)}.`,
     );
