@@ -394,8 +394,15 @@ $('history-close').addEventListener('click', () => {
 
 async function showHistory(orderid) {
   const response = await fetch(`/api/history?orderid=${encodeURIComponent(orderid)}`);
-  const history = await response.json();
   $('history-orderid').textContent = orderid;
+  $('order-history').hidden = false;
+  if (!response.ok) {
+    // The server's one line (a damaged lake object, say), not a page that silently does nothing.
+    $('history-now').textContent = await response.text();
+    table('history-changes', []);
+    return;
+  }
+  const history = await response.json();
   const current = history.current;
   const removed = history.changes.findLast((c) => c.kind === 'REMOVE');
   $('history-now').textContent = current
@@ -405,7 +412,6 @@ async function showHistory(orderid) {
       ? 'No change of this order is in the lake.'
       : `Now: deleted (REMOVE at ${removed?.changed_at ?? 'an unknown time'}).`;
   table('history-changes', history.changes);
-  $('order-history').hidden = false;
   $('order-history').scrollIntoView({ block: 'nearest' });
 }
 
