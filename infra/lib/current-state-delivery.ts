@@ -10,9 +10,13 @@ import { DELIVERY_DEFAULTS } from '../../src/delivery/delivery-config.ts';
 import { CURRENT_STATE_ENV } from '../../src/transform/current-state-handler.ts';
 import { allow } from './allow.ts';
 import { CURRENT_STATE_KEY, type CurrentStateTable } from './current-state-table.ts';
-import { firehosePrincipal, readAndTransform } from './firehose-role.ts';
+import {
+  acknowledgeErrorsGrant,
+  acknowledgePrefixGrant,
+  firehosePrincipal,
+  readAndTransform,
+} from './firehose-role.ts';
 import { ERROR_OUTPUT_PREFIX, ERRORS_PREFIX } from './lake-layout.ts';
-import { nagArn } from './nag-finding.ts';
 import { TransformFunction } from './transform-function.ts';
 
 /** The companion transform: the lake's transform plus Firehose's per-record Iceberg routing. */
@@ -124,17 +128,13 @@ export class CurrentStateDelivery extends Construct {
         }),
       },
     });
-    const bucketArn = nagArn(bucket);
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${table.prefix}*]`,
-      reason:
-        'Iceberg names its data, delete and metadata files at commit time (data/, metadata/ below the table location); the grant is limited to the table prefix.',
-    });
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${ERRORS_PREFIX}*]`,
-      reason:
-        'Failed records are written under errors/<type>/<date>/ with generated names; the grant is limited to that prefix.',
-    });
+    acknowledgePrefixGrant(
+      this.role,
+      bucket,
+      table.prefix,
+      'Iceberg names its data, delete and metadata files at commit time (data/, metadata/ below the table location); the grant is limited to the table prefix.',
+    );
+    acknowledgeErrorsGrant(this.role, bucket);
 
     // The lake delivery's processor settings, written out as the L2 renders them (it has no Iceberg destination).
     const processorBufferSize =

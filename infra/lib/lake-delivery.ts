@@ -21,7 +21,12 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS } from '../../src/delivery/delivery-config.ts';
 import { allow } from './allow.ts';
-import { firehosePrincipal, readAndTransform } from './firehose-role.ts';
+import {
+  acknowledgeErrorsGrant,
+  acknowledgePrefixGrant,
+  firehosePrincipal,
+  readAndTransform,
+} from './firehose-role.ts';
 import {
   DATA_OUTPUT_PREFIX,
   ERROR_OUTPUT_PREFIX,
@@ -29,7 +34,6 @@ import {
   SOURCE_BACKUP_PREFIX,
   TABLE_PREFIX,
 } from './lake-layout.ts';
-import { nagArn } from './nag-finding.ts';
 
 export interface LakeDeliveryProps {
   readonly deliveryStreamName: string;
@@ -123,22 +127,20 @@ export class LakeDelivery extends Construct {
         }),
       },
     });
-    const bucketArn = nagArn(bucket);
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${TABLE_PREFIX}*]`,
-      reason:
-        'Firehose names each object at delivery time (partition, time, random id); the grant is limited to the table prefix.',
-    });
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${ERRORS_PREFIX}*]`,
-      reason:
-        'Failed records are written under errors/<type>/<date>/ with generated names; the grant is limited to that prefix.',
-    });
+    acknowledgePrefixGrant(
+      this.role,
+      bucket,
+      TABLE_PREFIX,
+      'Firehose names each object at delivery time (partition, time, random id); the grant is limited to the table prefix.',
+    );
+    acknowledgeErrorsGrant(this.role, bucket);
     if (props.sourceBackup)
-      Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${SOURCE_BACKUP_PREFIX}*]`,
-        reason: `The source backup is written under ${SOURCE_BACKUP_PREFIX}<yyyy/MM/dd/HH>/ with generated names; the grant is limited to that prefix.`,
-      });
+      acknowledgePrefixGrant(
+        this.role,
+        bucket,
+        SOURCE_BACKUP_PREFIX,
+        `The source backup is written under ${SOURCE_BACKUP_PREFIX}<yyyy/MM/dd/HH>/ with generated names; the grant is limited to that prefix.`,
+      );
 
     // Grants the L2 would add go nowhere: the policy above is the whole of what the role may do.
     const role = this.role.withoutPolicyUpdates();
