@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
 import { namedQuerySql } from '../src/catalog/named-queries.ts';
-import { ORDERS_CDC_COLUMNS } from '../src/catalog/orders-cdc-columns.ts';
 import { sqlString } from '../src/catalog/sql-literal.ts';
 import { compactLake, PERIODIC_FOLD_FRACTION } from '../src/lake/compact.ts';
 import { LocalDiskStore } from '../src/lake/local-disk-store.ts';
 import { percentile } from '../src/observe/change-freshness.ts';
 import { makeTempDir } from '../test/helpers/temp-dir.ts';
-import { loadBlock, writeLake } from './lake-query-bench.ts';
+import { copiedColumns, loadBlock, writeLake } from './lake-query-bench.ts';
 
 const BLOCK = 100_000;
 const RUNS = 3;
@@ -100,13 +99,10 @@ async function writeDelta(
   count: number,
   blocks: number,
 ): Promise<void> {
-  const renamed: Record<string, string> = {
-    orderid: 'copy_orderid',
-    image_json: 'replace(image_json, orderid, copy_orderid)',
-    event_id: `md5(event_id || '/delta/' || rep)`,
-    sequence_number: `CAST(900000000000000000000::HUGEINT + rep * ${BLOCK} + i AS VARCHAR)`,
-  };
-  const columns = ORDERS_CDC_COLUMNS.map(({ name }) => `${renamed[name] ?? name} AS ${name}`).join(', ');
+  const columns = copiedColumns({
+    eventId: `md5(event_id || '/delta/' || rep)`,
+    sequenceNumber: `CAST(900000000000000000000::HUGEINT + rep * ${BLOCK} + i AS VARCHAR)`,
+  });
   const folder = join(lakeDir, 'orders_cdc', 'dt=2026-12-01');
   mkdirSync(folder, { recursive: true });
   // rep cycles over the copies so the changes touch orders of every day, not one partition's.

@@ -83,13 +83,10 @@ export async function writeLake(
   blocks: number,
   block: number,
 ): Promise<void> {
-  const renamed: Record<string, string> = {
-    orderid: 'copy_orderid',
-    image_json: 'replace(image_json, orderid, copy_orderid)',
-    event_id: `md5(event_id || '/' || rep)`,
-    sequence_number: `CAST(100000000000000000000::HUGEINT + (rep * ${block} + i) * 100 AS VARCHAR)`,
-  };
-  const columns = ORDERS_CDC_COLUMNS.map(({ name }) => `${renamed[name] ?? name} AS ${name}`).join(', ');
+  const columns = copiedColumns({
+    eventId: `md5(event_id || '/' || rep)`,
+    sequenceNumber: `CAST(100000000000000000000::HUGEINT + (rep * ${block} + i) * 100 AS VARCHAR)`,
+  });
   const options = format === 'parquet' ? 'FORMAT parquet, COMPRESSION snappy' : 'FORMAT json';
   const perDay = Math.ceil(blocks / DAYS);
   for (let day = 0; day * perDay < blocks; day++) {
@@ -102,6 +99,20 @@ export async function writeLake(
         `FROM ${reps}, block) ORDER BY rep, i) TO ${sqlString(join(folder, `part.${format}`))} (${options})`,
     );
   }
+}
+
+/**
+ * The table's columns of a copy of the block (`rep`) for a new order `copy_orderid`: the order id replaced in
+ * its column and its image, each event given its own id and sequence number by the SQL expressions given.
+ */
+export function copiedColumns(fresh: { eventId: string; sequenceNumber: string }): string {
+  const renamed: Record<string, string> = {
+    orderid: 'copy_orderid',
+    image_json: 'replace(image_json, orderid, copy_orderid)',
+    event_id: fresh.eventId,
+    sequence_number: fresh.sequenceNumber,
+  };
+  return ORDERS_CDC_COLUMNS.map(({ name }) => `${renamed[name] ?? name} AS ${name}`).join(', ');
 }
 
 /** Runs the query `runs` times on one DuckDB over the lake (the first run reads the objects' metadata). */
