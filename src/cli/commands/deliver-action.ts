@@ -7,10 +7,9 @@ import { preflightDataDir } from '../../local/data-dir-preflight.ts';
 import { type OpenLake, openLake } from '../../twin/delivery-lake.ts';
 import { deliveryCheckpointDir, deliveryInto } from '../../twin/local-delivery.ts';
 import { connectToClients } from '../../twin/stack-connection.ts';
-import { abortOnInterrupt } from '../interrupt.ts';
 import { MIB_OF_BYTES, SECONDS_OF_MS } from '../option-parsers.ts';
+import { runUntilInterrupt } from '../run-until-interrupt.ts';
 import { formatDeliveryStatus, formatDeliverySummary, printTransformWarning } from '../stage-reports.ts';
-import { StatusLine } from '../status-line.ts';
 
 export interface DeliverOptions {
   stream: string;
@@ -53,20 +52,13 @@ export async function deliverAction(options: DeliverOptions): Promise<void> {
       format: options.format,
       compression: options.compression,
     });
-    const line = new StatusLine();
-    const interrupt = abortOnInterrupt(() => line.update('Stopping: writing what is buffered…', true));
-    interrupt.signal.addEventListener('abort', () => void worker.stop(), { once: true });
-    console.error(`Delivery: Kinesis ${options.stream} → lake ${lake.where}. Ctrl-C stops.`);
-    const timer = setInterval(() => line.update(formatDeliveryStatus(worker.metrics)), 250);
-    try {
-      await worker.start();
-    } finally {
-      clearInterval(timer);
-      line.update(formatDeliveryStatus(worker.metrics), true);
-      line.done();
-      interrupt.dispose();
-    }
-    console.log(formatDeliverySummary(worker.metrics, lake.where));
+    const where = lake.where;
+    await runUntilInterrupt(worker, {
+      starting: `Delivery: Kinesis ${options.stream} → lake ${where}. Ctrl-C stops.`,
+      stopping: 'Stopping: writing what is buffered…',
+      status: () => formatDeliveryStatus(worker.metrics),
+      summary: () => formatDeliverySummary(worker.metrics, where),
+    });
   } finally {
     lake?.close();
     clients.destroy();

@@ -5,10 +5,9 @@ import type { PipeConfig, PipeConfigInput } from '../../pipe/pipe-config.ts';
 import { PipeWorker } from '../../pipe/pipe-worker.ts';
 import { tableStreamArn } from '../../pipe/table-stream.ts';
 import { connectToClients } from '../../twin/stack-connection.ts';
-import { abortOnInterrupt } from '../interrupt.ts';
 import { SECONDS_OF_MS } from '../option-parsers.ts';
+import { runUntilInterrupt } from '../run-until-interrupt.ts';
 import { formatPipeStatus, formatPipeSummary, printPipeEvent } from '../stage-reports.ts';
-import { StatusLine } from '../status-line.ts';
 
 export interface PipeOptions {
   table: string;
@@ -39,25 +38,14 @@ export async function pipeAction(options: PipeOptions): Promise<void> {
       batchingWindowMs: options.batchingWindow * SECONDS_OF_MS.size,
       partitionKeyPath: options.partitionKey,
     };
-    await runPipe(new PipeWorker(clients, config, printPipeEvent), options);
+    const worker = new PipeWorker(clients, config, printPipeEvent);
+    await runUntilInterrupt(worker, {
+      starting: `Pipe: table ${options.table} stream → Kinesis ${options.stream}. Ctrl-C stops.`,
+      stopping: 'Stopping: finishing the delivery in flight…',
+      status: () => formatPipeStatus(worker.metrics),
+      summary: () => formatPipeSummary(worker.metrics),
+    });
   } finally {
     clients.destroy();
   }
-}
-
-async function runPipe(worker: PipeWorker, options: PipeOptions): Promise<void> {
-  const line = new StatusLine();
-  const interrupt = abortOnInterrupt(() => line.update('Stopping: finishing the delivery in flight…', true));
-  interrupt.signal.addEventListener('abort', () => void worker.stop(), { once: true });
-  console.error(`Pipe: table ${options.table} stream → Kinesis ${options.stream}. Ctrl-C stops.`);
-  const timer = setInterval(() => line.update(formatPipeStatus(worker.metrics)), 250);
-  try {
-    await worker.start();
-  } finally {
-    clearInterval(timer);
-    line.update(formatPipeStatus(worker.metrics), true);
-    line.done();
-    interrupt.dispose();
-  }
-  console.log(formatPipeSummary(worker.metrics));
 }
