@@ -1,4 +1,5 @@
 import { PipelineError } from '../errors/pipeline-error.ts';
+import { NOT_A_MARKER } from './heartbeat-marker.ts';
 import { TABLE_NAME as HISTORY } from './lake-layout.ts';
 import { namedQuerySql } from './named-queries.ts';
 import { ORDERS_CDC_COLUMNS } from './orders-cdc-columns.ts';
@@ -112,6 +113,6 @@ SELECT ${columns} FROM (
   ) AS recency
   FROM ${HISTORY}
 ) AS ranked
-WHERE recency = 1 AND cdc_event_type <> 'REMOVE'
+WHERE recency = 1 AND cdc_event_type <> 'REMOVE' AND ${NOT_A_MARKER}
   AND orderid NOT IN (SELECT orderid FROM ${table})`;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { PipelineError } from '../errors/pipeline-error.ts';
 import { EVENT_OBJECT, eventsIn, noEvents } from './duckdb-sources.ts';
+import { NOT_A_MARKER } from './heartbeat-marker.ts';
 import { CURRENT_STATE_MANIFEST, CURRENT_STATE_PREFIX, partitionOf, TABLE_PREFIX } from './lake-layout.ts';
 import { ORDERS_CDC_COLUMNS, ORDERS_CDC_PARTITION } from './orders-cdc-columns.ts';
 import { sqlString } from './sql-literal.ts';
@@ -144,4 +145,4 @@ export const CURRENT_ORDERS_VIEW = `CREATE OR REPLACE VIEW current_orders AS
   SELECT orderid, product_name, quantity, price, status, customer_id, created_at, updated_at,
     sequence_number, event_time_ms, image_json, unrepresentable
   FROM current_state_latest
-  WHERE cdc_event_type <> 'REMOVE'`;
+  WHERE cdc_event_type <> 'REMOVE' AND ${NOT_A_MARKER}`;

@@ -5,6 +5,6 @@ SELECT
   count(DISTINCT orderid) AS deleted,
   count(DISTINCT CASE WHEN status = 'CANCELLED' THEN orderid END) AS deleted_after_cancel
 FROM orders_cdc
-WHERE cdc_event_type = 'REMOVE'
+WHERE cdc_event_type = 'REMOVE' AND orderid NOT LIKE 'heartbeat#%'
 GROUP BY product_name
 ORDER BY deleted DESC, product_name

@@ -4,7 +4,7 @@
 WITH events AS (
   SELECT DISTINCT orderid, sequence_number, cdc_event_type, status, quantity
   FROM orders_cdc
-  WHERE cdc_event_type <> 'SNAPSHOT'
+  WHERE cdc_event_type <> 'SNAPSHOT' AND orderid NOT LIKE 'heartbeat#%'
 ),
 ordered AS (
   SELECT

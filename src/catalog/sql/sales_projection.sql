@@ -9,7 +9,7 @@
 WITH placed AS (
   SELECT DISTINCT orderid, product_name, price, quantity, created_at
   FROM orders_cdc
-  WHERE cdc_event_type = 'INSERT'
+  WHERE cdc_event_type = 'INSERT' AND orderid NOT LIKE 'heartbeat#%'
 ),
 by_minute AS (
   SELECT
