@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainRow, writeLakeOf } from '../../test/helpers/lake-of-events.ts';
-import { ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
+import { type Item, ORDER_IMAGE, streamRecord } from '../../test/helpers/stream-records.ts';
 import { makeTempDir } from '../../test/helpers/temp-dir.ts';
 import { DuckDbLake } from './duckdb-lake.ts';
 import { MARKER_ORDERID_PREFIX } from './heartbeat-marker.ts';
@@ -183,7 +183,7 @@ describe('heartbeat markers', () => {
     orderid: { S: `${MARKER_ORDERID_PREFIX}${n}` },
     written_at: { S: at },
   });
-  const markerEvent = (eventName: string, image: Record<string, unknown>) =>
+  const markerEvent = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', image: Item) =>
     streamRecord({
       eventName,
       ...(eventName === 'REMOVE' ? { oldImage: image } : { newImage: image }),

@@ -4,7 +4,7 @@ import type {
 } from '../../src/transform/firehose-event.ts';
 
 /** An item in DynamoDB's JSON wire form ({"S": …}, {"N": "1.5"}, {"B": base64}, …). */
-type Item = Record<string, object>;
+export type Item = Record<string, object>;
 
 export interface StreamRecordOptions {
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
