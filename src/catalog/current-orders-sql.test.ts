@@ -8,6 +8,7 @@ import {
   currentOrdersAsOf,
   currentOrdersAsOfParameter,
   currentOrdersDefinition,
+  currentOrdersRelation,
   seedCurrentStateTable,
 } from './current-orders-sql.ts';
 import { DuckDbLake } from './duckdb-lake.ts';
@@ -65,6 +66,11 @@ describe('current_orders over the current-state table', () => {
       expect(await currentOrders(currentOrdersDefinition(STATE))).toEqual(
         await currentOrders(namedQuerySql('current_orders')),
       );
+      // The relation the checks read, without a view, over either table.
+      for (const table of [STATE, 'orders_cdc'])
+        expect(
+          await lake.duck.rows(`SELECT * FROM ${currentOrdersRelation(table)} ORDER BY orderid`),
+        ).toEqual(await currentOrders(namedQuerySql('current_orders')));
     } finally {
       lake.duck.close();
       dir.remove();

@@ -27,6 +27,14 @@ export function currentOrdersDefinition(table: string = HISTORY): string {
   return table === HISTORY ? historyDefinition() : reading(`${table}\n`);
 }
 
+/**
+ * `current_orders` over `table` as a relation a statement can read (`SELECT … FROM <this>`) without the view:
+ * for the checks, which must not create or replace anything in the Glue database.
+ */
+export function currentOrdersRelation(table: string = HISTORY): string {
+  return `(\n${currentOrdersDefinition(table)}\n) AS current_orders`;
+}
+
 /** `current_orders.sql` as it is: the ranking over the whole history. */
 function historyDefinition(): string {
   return namedQuerySql('current_orders').trim().replace(/;\s*$/, '');

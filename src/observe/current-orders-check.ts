@@ -57,6 +57,12 @@ export interface CheckOptions extends TableReadOptions {
    * it. 0 (a pipeline that is quiet and drained, as at the end of `up`): looked at again at once. @default 0
    */
   readonly settleMs?: number;
+  /**
+   * What `current_orders` is read from: the relation's name (DuckDbLake's maintained view; a view Athena has), or
+   * a parenthesised statement with an alias, e.g. `(<currentOrdersDefinition(table)>) AS current_orders`, where
+   * creating a view is not allowed or not wanted. @default 'current_orders'
+   */
+  readonly currentOrders?: string;
   /** Told what the check does next (scanning, waiting for the lake, reading again). */
   readonly onStep?: (text: string) => void;
 }
@@ -92,7 +98,8 @@ export async function checkCurrentOrders(
   });
   const scannedAt = now();
   onStep?.('Reading current_orders…');
-  const lake = await currentOrders(engine);
+  const source = options.currentOrders ?? 'current_orders';
+  const lake = await currentOrders(engine, source);
   const events = await eventCounts(engine);
   let found = compareOrders(table, lake);
   let lakeSeen = lake;
@@ -107,7 +114,7 @@ export async function checkCurrentOrders(
       );
       await (options.sleep ?? defaultSleep)(waitMs, options.signal);
     }
-    const lakeAgain = await currentOrders(engine);
+    const lakeAgain = await currentOrders(engine, source);
     const itemsAgain = new Map<string, string>();
     for (const item of await reader.get(suspects.map((orderid) => ({ orderid: { S: orderid } }))))
       itemsAgain.set(orderidOf(item), tableImage(item));
@@ -141,9 +148,9 @@ function orderidOf(item: Item): string {
   return item.orderid?.S ?? '';
 }
 
-async function currentOrders(engine: QueryEngine): Promise<Map<string, string>> {
+async function currentOrders(engine: QueryEngine, source: string): Promise<Map<string, string>> {
   const orders = new Map<string, string>();
-  for (const row of await engine.rows('SELECT orderid, image_json FROM current_orders'))
+  for (const row of await engine.rows(`SELECT orderid, image_json FROM ${source}`))
     orders.set(row.orderid as string, canonical(row.image_json as string));
   return orders;
 }
