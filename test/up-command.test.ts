@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../src/aws/aws-clients.ts';
@@ -100,6 +100,28 @@ describe('gadget-cdc up', () => {
     } finally {
       await stack.stop();
     }
+
+    // `check` proves the same afterwards on the stopped data dir (starting its stack for the while), and finds
+    // an order written behind the pipeline's back (no pipe runs now): lost, with the item shown.
+    const check = await runCli(['check', '--data-dir', dataDir.path]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/— nothing lost: (\d+) orders in the table, \1 in current_orders/);
+    const again = await startLocalStack({ dataDir: dataDir.path });
+    try {
+      const clients = createAwsClients({ endpoint: again.dynamodbEndpoint });
+      await clients.dynamodb.send(
+        new PutItemCommand({ TableName: 'OrdersRawTable', Item: { orderid: { S: 'BEHIND-THE-BACK' } } }),
+      );
+      clients.destroy();
+    } finally {
+      await again.stop();
+    }
+    const mismatch = await runCli(['check', '--data-dir', dataDir.path]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stdout).toMatch(/MISMATCH: .*lost 1 \(BEHIND-THE-BACK\), unexpected 0, different 0/);
+    expect(mismatch.stdout).toContain(
+      '  lost BEHIND-THE-BACK: table {"orderid":"BEHIND-THE-BACK"} · current_orders (no order)',
+    );
   });
 
   it('loses nothing when killed outright mid-run: the next run resumes every stage and its check holds', async () => {

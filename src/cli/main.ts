@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { backfillCommand } from './commands/backfill-command.ts';
+import { checkCommand } from './commands/check-command.ts';
 import { compactCommand } from './commands/compact-command.ts';
 import { dashboardCommand } from './commands/dashboard-command.ts';
 import { deliverCommand } from './commands/deliver-command.ts';
 import { generateCommand } from './commands/generate-command.ts';
+import { heartbeatCommand } from './commands/heartbeat-command.ts';
 import { historyCommand } from './commands/history-command.ts';
 import { localCommand } from './commands/local-command.ts';
 import { pipeCommand } from './commands/pipe-command.ts';
@@ -48,6 +50,8 @@ const program = new Command('gadget-cdc')
   .addCommand(backfillCommand())
   .addCommand(replayCommand())
   .addCommand(redriveCommand())
+  .addCommand(checkCommand())
+  .addCommand(heartbeatCommand())
   .addCommand(statusCommand())
   .addCommand(dashboardCommand());
 

@@ -2,7 +2,11 @@ import type { AwsClients } from '../aws/aws-clients.ts';
 import { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { preflightDataDir, resolveExistingDataDir } from '../local/data-dir-preflight.ts';
 import { findRunningStack } from '../local/stack-lock.ts';
-import { type CurrentOrdersCheck, checkCurrentOrders } from '../observe/current-orders-check.ts';
+import {
+  type CheckOptions,
+  type CurrentOrdersCheck,
+  checkCurrentOrders,
+} from '../observe/current-orders-check.ts';
 import { connectToClients } from './stack-connection.ts';
 import { type StackOptions, startStackWithResources } from './stack-start.ts';
 
@@ -46,10 +50,14 @@ export async function withLocalStack<T>(
 }
 
 /** The central invariant over the session's lake and table (docs/reliability.md). */
-export async function checkSession(session: LocalSession, lakeDir: string): Promise<CurrentOrdersCheck> {
+export async function checkSession(
+  session: LocalSession,
+  lakeDir: string,
+  options: CheckOptions = {},
+): Promise<CurrentOrdersCheck> {
   const lake = await DuckDbLake.open(lakeDir);
   try {
-    return await checkCurrentOrders(lake, session.clients.dynamodb, session.tableName);
+    return await checkCurrentOrders(lake, session.clients.dynamodb, session.tableName, options);
   } finally {
     lake.close();
   }

@@ -1,19 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { namesFromStack } from '../../aws/stack-outputs.ts';
-import { connectAthenaClient } from '../../catalog/athena-client.ts';
-import { AthenaEngine } from '../../catalog/athena-engine.ts';
 import { currentOrdersAsOf } from '../../catalog/current-orders-sql.ts';
 import { DuckDbLake } from '../../catalog/duckdb-lake.ts';
 import { isQueryName, namedQueries, namedQuerySql, namedQuerySummary } from '../../catalog/named-queries.ts';
 import { plainValue } from '../../catalog/plain-value.ts';
 import type { QueryEngine } from '../../catalog/query-engine.ts';
 import { PipelineError } from '../../errors/pipeline-error.ts';
+import { type AwsLakeOptions, openAwsLake } from '../aws-lake.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 import { existingLake } from '../lake-location.ts';
 import { countOf, formatCsv, formatTable } from '../result-table.ts';
 
-export interface QueryOptions {
+export interface QueryOptions extends AwsLakeOptions {
   dataDir: string;
   lakeDir?: string;
   format: 'table' | 'json' | 'csv';
@@ -22,13 +20,6 @@ export interface QueryOptions {
   limit?: number;
   output?: string;
   target: 'local' | 'aws';
-  workgroup?: string;
-  database?: string;
-  currentStateTable?: string;
-  outputLocation?: string;
-  region?: string;
-  profile?: string;
-  stack: string;
 }
 
 /** `gadget-cdc query`: the named queries' list, or a query's rows in --format. */
@@ -73,33 +64,8 @@ export async function queryAction(query: string | undefined, options: QueryOptio
 
 async function openEngine(options: QueryOptions, signal: AbortSignal | undefined): Promise<QueryEngine> {
   if (options.target === 'local') return DuckDbLake.open((await existingLake(options)).lakeDir);
-  // Region and credentials are checked first (with their own advice), then the names come from the stack.
-  const client = await connectAthenaClient({ region: options.region, profile: options.profile });
-  try {
-    const names = await namesFromStack(
-      { stackName: options.stack, region: await client.config.region(), profile: options.profile },
-      {
-        // Names given as options win over the stack's.
-        workGroupName: { value: options.workgroup, option: '--workgroup' },
-        databaseName: { value: options.database, option: '--database' },
-      },
-      { currentStateTableName: { value: options.currentStateTable, option: '--current-state-table' } },
-    );
-    const engine = new AthenaEngine(client, {
-      workGroup: names.workGroupName,
-      database: names.databaseName,
-      currentOrdersTable: names.currentStateTableName,
-      outputLocation: options.outputLocation,
-      signal,
-    });
-    return {
-      rows: (sql) => engine.rows(sql),
-      close: () => client.destroy(),
-    };
-  } catch (error) {
-    client.destroy();
-    throw error;
-  }
+  const lake = await openAwsLake(options, signal);
+  return { rows: (sql) => lake.engine.rows(sql), close: () => lake.close() };
 }
 
 /** `--output` cannot be written: one line naming the file and why. */

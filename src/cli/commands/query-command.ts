@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_STACK_NAME } from '../../aws/deployed-names.ts';
-import { GLUE_TABLE_NAME } from '../../catalog/current-orders-sql.ts';
 import { namedQueries } from '../../catalog/named-queries.ts';
+import { addAwsLakeOptions } from '../aws-lake-options.ts';
 import { parseWholeInRange } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
 import type { QueryOptions } from './query-action.ts';
@@ -43,39 +42,8 @@ export function queryCommand(): Command {
       'current_orders as it stood then, from the change events (ISO-8601 with a zone, e.g. 2026-12-01T10:00:00Z); ' +
         'by the stream time of each change, which DynamoDB Local stamps to the minute',
       parseInstant,
-    )
-    .option(
-      '--workgroup <name>',
-      'Athena workgroup, for --target aws (default: the one in the deployed stack outputs)',
-    )
-    .option(
-      '--database <name>',
-      'Glue database holding orders_cdc, for --target aws (default: the one in the deployed stack outputs)',
-    )
-    .option(
-      '--current-state-table <name>',
-      'the table current_orders ranks, for --target aws: orders_cdc (the whole history) or the current-state ' +
-        'table (default: the stack output CurrentStateTableName when the stack has one, else orders_cdc)',
-      parseTableName,
-    )
-    .option(
-      '--stack <name>',
-      'CloudFormation stack whose outputs name the workgroup and database, for --target aws',
-      DEFAULT_STACK_NAME,
-    )
-    .option(
-      '--output-location <s3-uri>',
-      "S3 folder for Athena's result files, for --target aws (default: the workgroup's own)",
-      parseS3Uri,
-    )
-    .option(
-      '--region <region>',
-      'AWS region, for --target aws (default: $AWS_REGION, else the profile region)',
-    )
-    .option(
-      '--profile <name>',
-      'AWS profile, for --target aws (default: $AWS_PROFILE, else the default chain)',
     );
+  addAwsLakeOptions(command);
   addDataDirOption(command);
   return command.action(async (query: string | undefined, options: QueryOptions) =>
     (await import('./query-action.ts')).queryAction(query, options),
@@ -97,21 +65,4 @@ function parseInstant(value: string): number {
       `--as-of is an ISO-8601 time with a zone, like 2026-12-01T10:00:00Z or 2026-12-01T11:00:00+01:00, got ${JSON.stringify(value)}.`,
     );
   return ms;
-}
-
-function parseTableName(value: string): string {
-  if (!GLUE_TABLE_NAME.test(value))
-    throw new InvalidArgumentError(
-      `--current-state-table is a Glue table name (letters, digits and _), got ${JSON.stringify(value)}.`,
-    );
-  return value;
-}
-
-function parseS3Uri(value: string): string {
-  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(value)) {
-    throw new InvalidArgumentError(
-      `--output-location is an S3 URI like s3://my-bucket/athena-results/, got ${JSON.stringify(value)}.`,
-    );
-  }
-  return value;
 }
