@@ -1,7 +1,7 @@
 import type { DeliveryMetrics } from '../delivery/delivery-metrics.ts';
 import type { GeneratorOptions } from '../generator/generator-options.ts';
 import { formatFreshness } from '../observe/change-freshness.ts';
-import { formatCheck } from '../observe/current-orders-check.ts';
+import { formatCheck, formatExamples } from '../observe/current-orders-check.ts';
 import type { PipeMetrics } from '../pipe/pipe-metrics.ts';
 import type { PipeEvent } from '../pipe/shard-reader.ts';
 import type {
@@ -46,7 +46,12 @@ export function formatCarriedOver(carried: CarriedOver): string {
 /** The closing lines of a drained run: what it carried over (if anything), freshness, the invariant's check. */
 export function formatRunSummary(summary: RunSummary): string[] {
   const carried = formatCarriedOver(summary.carriedOver);
-  return [...(carried ? [carried] : []), formatFreshness(summary.freshness), formatCheck(summary.check)];
+  return [
+    ...(carried ? [carried] : []),
+    formatFreshness(summary.freshness),
+    formatCheck(summary.check),
+    ...formatExamples(summary.check),
+  ];
 }
 
 export function formatStageBehind(stage: DrainedStage, waitedMs: number): string {

@@ -3,7 +3,7 @@ import { ERRORS_PREFIX } from '../../catalog/lake-layout.ts';
 import { quietTransform } from '../../delivery/quiet-transform.ts';
 import { LocalDiskStore } from '../../lake/local-disk-store.ts';
 import { lakeFolder } from '../../local/data-dir.ts';
-import { formatCheck, holds } from '../../observe/current-orders-check.ts';
+import { formatCheck, formatExamples, holds } from '../../observe/current-orders-check.ts';
 import { handler } from '../../transform/handler.ts';
 import { checkSession, withLocalStack } from '../../twin/local-session.ts';
 import { redriveErrors } from '../../twin/redrive.ts';
@@ -47,6 +47,7 @@ export async function redriveAction(options: StackOptions): Promise<void> {
       }
       const check = await checkSession(session, lakeDir);
       console.log(formatCheck(check));
+      for (const example of formatExamples(check)) console.log(example);
       if (!holds(check) || result.stillFailing > 0) process.exitCode = 1;
     });
   } finally {

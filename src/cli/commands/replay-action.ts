@@ -1,5 +1,5 @@
 import { lakeFolder } from '../../local/data-dir.ts';
-import { formatCheck, holds } from '../../observe/current-orders-check.ts';
+import { formatCheck, formatExamples, holds } from '../../observe/current-orders-check.ts';
 import { checkSession, withLocalStack } from '../../twin/local-session.ts';
 import { describeReplayStart, type ReplayStart, replayStream } from '../../twin/replay.ts';
 import type { StackOptions } from '../../twin/stack-start.ts';
@@ -45,6 +45,7 @@ export async function replayAction(options: StackOptions & { from: ReplayStart }
       }
       const check = await checkSession(session, lakeFolder(session.dataDir));
       console.log(formatCheck(check));
+      for (const example of formatExamples(check)) console.log(example);
       if (!holds(check)) process.exitCode = 1;
     });
   } finally {
