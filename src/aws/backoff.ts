@@ -23,10 +23,12 @@ export function backoffDelayMs(
   return Math.floor(random() * ceiling);
 }
 
-/** Error names AWS uses for "slow down", which are always worth retrying. */
+/** Error names AWS uses for "slow down", which are always worth retrying (CloudWatch says Throttling, S3 SlowDown). */
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
+  'Throttling',
+  'SlowDown',
   'RequestLimitExceeded',
   'LimitExceededException',
   'TooManyRequestsException',

@@ -8,6 +8,7 @@ import {
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { PipelineError } from '../errors/pipeline-error.ts';
+import { withRetries } from './aws-retry.ts';
 import {
   type BackoffPolicy,
   backoffDelayMs,
@@ -55,7 +56,7 @@ export interface TableReadOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** A table read failed for good (refused, or still throttled after every retry), or was aborted. */
+/** A table read was aborted, or BatchGetItem kept leaving keys unprocessed (a call that fails is an AwsRequestError). */
 export class TableReadError extends PipelineError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super('aws', code, message, options);
@@ -166,28 +167,17 @@ export class TableReader {
   }
 
   private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
-    const maxAttempts = this.options.maxAttempts ?? 8;
-    for (let attempt = 1; ; attempt++) {
-      if (this.options.signal?.aborted)
-        throw new TableReadError('TABLE_READ_ABORTED', `Reading table ${this.tableName} was aborted.`);
-      try {
-        return await send();
-      } catch (error) {
-        if (!isRetryableAwsError(error) || attempt >= maxAttempts) {
-          const name = error instanceof Error ? error.name : 'Error';
-          const message = error instanceof Error ? error.message : String(error);
-          throw new TableReadError(
-            'TABLE_READ_FAILED',
-            `DynamoDB ${what} on table ${this.tableName} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ` +
-              `${name}: ${message}` +
-              (isRetryableAwsError(error)
-                ? '. Try again later, or lower --max-read-units.'
-                : '. Check the table name (--table, or the stack outputs) and that your credentials may read it.'),
-            { cause: error },
-          );
-        }
-        await this.sleep(backoffDelayMs(attempt, this.backoff), this.options.signal);
-      }
-    }
+    const { signal, backoff, maxAttempts } = this.options;
+    if (signal?.aborted)
+      throw new TableReadError('TABLE_READ_ABORTED', `Reading table ${this.tableName} was aborted.`);
+    return withRetries(
+      `DynamoDB ${what} on table ${this.tableName}`,
+      send,
+      { backoff, maxAttempts, sleep: this.sleep, signal },
+      (error) =>
+        isRetryableAwsError(error)
+          ? 'Try again later, or lower --max-read-units.'
+          : 'Check the table name (--table, or the stack outputs) and that your credentials may read it.',
+    );
   }
 }

@@ -5,7 +5,12 @@ import {
 } from '@aws-sdk/client-athena';
 import { describe, expect, it } from 'vitest';
 import { fakeClock, ScriptedAthena } from '../../test/helpers/scripted-athena.ts';
-import { AthenaEngine, type AthenaEngineOptions, AthenaQueryError } from './athena-engine.ts';
+import {
+  AthenaEngine,
+  type AthenaEngineOptions,
+  AthenaQueryError,
+  type AthenaQueryStatistics,
+} from './athena-engine.ts';
 import { namedQuerySql } from './named-queries.ts';
 
 const BASE = { workGroup: 'gadget-sales-cdc', database: 'gadget_sales_cdc' } as const;
@@ -284,5 +289,65 @@ describe('AthenaEngine', () => {
     expect(await engine.rows('CREATE OR REPLACE VIEW v AS SELECT 1 AS x')).toEqual([]);
     expect(await engine.rows('SHOW TABLES')).toEqual([{ tab_name: 'orders_cdc' }, { tab_name: 'errors' }]);
     expect(await engine.rows('CREATE TABLE t AS SELECT 1 AS x')).toEqual([]);
+  });
+
+  it('tells each query’s end (state, statement type, bytes scanned) before its results are read', async () => {
+    const view = { statementType: 'DDL', substatementType: 'CREATE_VIEW', dataScannedInBytes: 0 } as const;
+    const athena = new ScriptedAthena().willRun(
+      view,
+      {
+        states: ['RUNNING', 'SUCCEEDED'],
+        dataScannedInBytes: 123_456,
+        columns: [['n', 'bigint']],
+        pages: [[['3']]],
+      },
+      { states: ['FAILED'], stateChangeReason: 'SYNTAX_ERROR', dataScannedInBytes: 0 },
+      { states: ['RUNNING'], dataScannedInBytes: 5_000 },
+    );
+    const seen: AthenaQueryStatistics[] = [];
+    const { engine } = engineOver(athena, {
+      timeoutMs: 300,
+      onQueryStatistics: (statistics) =>
+        seen.push({ ...statistics, sql: statistics.sql.split('\n')[0] ?? '' }),
+    });
+    await engine.rows('SELECT count(*) AS n FROM current_orders');
+    await engine.rows('SELEC 1').catch(() => undefined);
+    await engine.rows('SELECT * FROM orders_cdc').catch(() => undefined);
+
+    expect(seen).toEqual([
+      {
+        queryExecutionId: 'q-1',
+        sql: 'CREATE OR REPLACE VIEW current_orders AS',
+        state: 'SUCCEEDED',
+        statementType: 'DDL',
+        substatementType: 'CREATE_VIEW',
+        dataScannedInBytes: 0,
+      },
+      {
+        queryExecutionId: 'q-2',
+        sql: 'SELECT count(*) AS n FROM current_orders',
+        state: 'SUCCEEDED',
+        statementType: 'DML',
+        substatementType: 'SELECT',
+        dataScannedInBytes: 123_456,
+      },
+      expect.objectContaining({ queryExecutionId: 'q-3', state: 'FAILED', dataScannedInBytes: 0 }),
+      // Stopped on its timeout: what it had scanned by then.
+      expect.objectContaining({ queryExecutionId: 'q-4', state: 'RUNNING', dataScannedInBytes: 5_000 }),
+    ]);
+    expect(athena.inputs('StopQueryExecution')).toEqual([{ QueryExecutionId: 'q-4' }]);
+  });
+
+  it('reads no more result pages than maxRows needs', async () => {
+    const page = (from: number) => Array.from({ length: 2 }, (_, i) => [String(from + i)]);
+    const athena = new ScriptedAthena().willRun(
+      { columns: [['n', 'integer']], pages: [page(1), page(3), page(5), page(7)] },
+      { columns: [['n', 'integer']], pages: [page(1)] },
+    );
+    const { engine } = engineOver(athena, { maxRows: 3 });
+
+    expect(await engine.rows('SELECT n FROM t')).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(athena.inputs('GetQueryResults')).toHaveLength(2);
+    expect(await engine.rows('SELECT n FROM u')).toEqual([{ n: 1 }, { n: 2 }]);
   });
 });

@@ -63,6 +63,31 @@ export interface AthenaEngineOptions {
   /** Clock and timer: tests pass fakes so polling and timeouts never depend on wall-clock luck. */
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Rows read at most per statement: result pages stop once this many are in, the rest stay unread in Athena's
+   * result file (a console showing the first rows need not page through millions). @default no limit
+   */
+  readonly maxRows?: number;
+  /**
+   * Told, once per query the engine started (the view `current_orders` included), what Athena reported when the
+   * query ended or was stopped: its state, statement type and the bytes it scanned, which is what Athena bills.
+   * Called before the query's results are read.
+   */
+  readonly onQueryStatistics?: (statistics: AthenaQueryStatistics) => void;
+}
+
+/** One query's end as GetQueryExecution reported it. */
+export interface AthenaQueryStatistics {
+  readonly queryExecutionId: string;
+  /** The statement as it was sent. */
+  readonly sql: string;
+  /** SUCCEEDED, FAILED or CANCELLED; for a query stopped on timeout or abort, the last state seen (QUEUED, RUNNING). */
+  readonly state: string;
+  /** DDL, DML or UTILITY, and its kind (SELECT, CREATE_VIEW, …); undefined when Athena did not say. */
+  readonly statementType: string | undefined;
+  readonly substatementType: string | undefined;
+  /** Statistics.DataScannedInBytes: what the query read; 0 when Athena did not report it. */
+  readonly dataScannedInBytes: number;
 }
 
 /** An Athena query failed, was cancelled, timed out, was aborted, or an Athena call itself was refused. */
@@ -167,12 +192,15 @@ export class AthenaEngine implements QueryEngine {
         this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
       );
       const status = execution.Status ?? {};
+      const ended = status.State === 'SUCCEEDED' || status.State === 'FAILED' || status.State === 'CANCELLED';
+      const elapsedMs = this.now() - startedAt;
+      const stopping = !ended && (signal?.aborted || elapsedMs >= timeoutMs);
+      if (ended || stopping) this.options.onQueryStatistics?.(statisticsOf(id, sql, execution));
       if (status.State === 'SUCCEEDED') return execution;
       if (status.State === 'FAILED' || status.State === 'CANCELLED') {
         throw new AthenaQueryError(`ATHENA_QUERY_${status.State}`, failureMessage(id, status, sql));
       }
-      const elapsedMs = this.now() - startedAt;
-      if (signal?.aborted || elapsedMs >= timeoutMs) {
+      if (stopping) {
         const stopped = await this.stop(id, sql);
         const why = signal?.aborted ? 'was aborted' : `did not finish within the ${timeoutMs} ms timeout`;
         throw new AthenaQueryError(
@@ -197,13 +225,17 @@ export class AthenaEngine implements QueryEngine {
     }
   }
 
-  /** Every result page (MaxResults 1000) until there is no NextToken; the header row, if any, dropped. */
+  /**
+   * Every result page (MaxResults 1000) until there is no NextToken, or until `maxRows` rows are in; the header
+   * row, if any, dropped.
+   */
   private async results(
     id: string,
     sql: string,
     execution: QueryExecution,
   ): Promise<Record<string, unknown>[]> {
     const header = startsWithHeaderRow(execution);
+    const maxRows = this.options.maxRows ?? Number.POSITIVE_INFINITY;
     const rows: Record<string, unknown>[] = [];
     let columns: ColumnInfo[] | undefined;
     let nextToken: string | undefined;
@@ -220,8 +252,8 @@ export class AthenaEngine implements QueryEngine {
         rows.push(resultRecord(columns, row));
       firstPage = false;
       nextToken = page.NextToken;
-    } while (nextToken);
-    return rows;
+    } while (nextToken && rows.length < maxRows);
+    return rows.length > maxRows ? rows.slice(0, maxRows) : rows;
   }
 
   /** One API call, retried after throttling, 5xx and dropped connections; anything else is reported at once. */
@@ -259,6 +291,17 @@ function failureMessage(id: string, status: QueryExecutionStatus, sql: string): 
     error?.ErrorType !== undefined ? `error type ${error.ErrorType}` : undefined,
   ].filter(Boolean);
   return `Athena query ${id} ${status.State}: ${details.join('; ') || 'no reason given'}. SQL: ${firstLine(sql)}`;
+}
+
+function statisticsOf(id: string, sql: string, execution: QueryExecution): AthenaQueryStatistics {
+  return {
+    queryExecutionId: id,
+    sql,
+    state: execution.Status?.State ?? 'UNKNOWN',
+    statementType: execution.StatementType,
+    substatementType: execution.SubstatementType,
+    dataScannedInBytes: execution.Statistics?.DataScannedInBytes ?? 0,
+  };
 }
 
 /** AthenaError.ErrorCategory, as the Athena error catalog names them. */

@@ -4,39 +4,33 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { DuckDbLake } from '../catalog/duckdb-lake.ts';
 import { namedQueries, namedQuerySql, namedQuerySummary } from '../catalog/named-queries.ts';
-import { orderHistory } from '../catalog/order-history.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
+import type { AwsStatus } from './aws-stack-source.ts';
+import type { AwsHealthPanel } from './cloudwatch-health.ts';
+import type { DashboardSource } from './dashboard-source.ts';
 import { readBody, SECURITY_HEADERS, send } from './http-io.ts';
-import { type HealthPanel, type LivePipeline, pipelineHealth } from './pipeline-health.ts';
+import { LocalLakeSource, type LocalLakeSourceOptions } from './local-lake-source.ts';
+import type { HealthPanel } from './pipeline-health.ts';
 import { isLoopbackHost, sameToken } from './request-guards.ts';
-import { type SalesPanels, salesPanels } from './sales-panels.ts';
-import {
-  type ConsoleLimits,
-  ConsoleQueryError,
-  DEFAULT_CONSOLE_LIMITS,
-  runConsoleQuery,
-} from './sql-console.ts';
+import type { SalesPanels } from './sales-panels.ts';
+import { ConsoleQueryError } from './sql-console.ts';
 
-export interface DashboardOptions {
-  readonly lakeDir: string;
-  /** The data dir, when serving one: the health panel then shows its last `up` run too. */
-  readonly dataDir?: string;
+/** Where to listen. */
+export interface ServeOptions {
   /** 0 (the default) picks a free port. */
   readonly port?: number;
-  /** The running pipeline's counters, when `gadget-cdc up` serves the page. */
-  readonly live?: LivePipeline;
-  /** How often the panels are recomputed (never two at once; less often when computing them is slow). @default 1000 */
-  readonly refreshMs?: number;
-  readonly consoleLimits?: ConsoleLimits;
 }
+
+/** The page over a local lake folder (`gadget-cdc up`, `gadget-cdc dashboard`). */
+export interface DashboardOptions extends LocalLakeSourceOptions, ServeOptions {}
 
 export interface DashboardSnapshot {
   readonly at: string;
   readonly sales: SalesPanels | undefined;
-  readonly health: HealthPanel | undefined;
+  readonly health: HealthPanel | AwsHealthPanel | undefined;
+  /** On AWS: which stack, and what Athena scans and costs. */
+  readonly aws?: AwsStatus;
   /** How long computing these panels took. */
   readonly computeMs?: number;
   /** Why the last refresh failed, if it did (the panels keep their last good values). */
@@ -69,9 +63,10 @@ function readStaticFiles(): StaticFiles {
 
 /**
  * The live dashboard: one page on 127.0.0.1 (sales, the CDC flow, pipeline health, the projection, a SQL
- * console), panels pushed by server-sent events. Every request must name a loopback host (no DNS rebinding);
- * no CORS header is ever sent; the console needs the page's per-session token and runs on a locked-down
- * DuckDB connection limited to the lake (docs/reliability.md, Security).
+ * console), panels pushed by server-sent events, computed by a `DashboardSource` (the local lake, or a deployed
+ * stack). Every request must name a loopback host (no DNS rebinding); no CORS header is ever sent; the console
+ * needs the page's per-session token and a same-origin request, and its source runs only one read-only SELECT
+ * (docs/reliability.md, Security).
  */
 export class DashboardServer {
   readonly token = randomBytes(24).toString('hex');
@@ -88,19 +83,18 @@ export class DashboardServer {
 
   private constructor(
     private readonly server: Server,
-    private readonly lake: DuckDbLake,
-    private readonly console: DuckDBConnection,
-    /** One order's history at a time, beside the panels' refresh and the console. */
-    private readonly history: DuckDBConnection,
-    private readonly options: DashboardOptions,
+    private readonly source: DashboardSource,
   ) {}
 
+  /** The page over a local lake folder. */
   static async start(options: DashboardOptions): Promise<DashboardServer> {
-    const lake = await DuckDbLake.open(options.lakeDir, { lockedDown: {} });
-    const consoleConnection = await lake.connect();
-    const historyConnection = await lake.connect();
+    return DashboardServer.serve(await LocalLakeSource.open(options), options);
+  }
+
+  /** The page over any source; the server closes the source when it stops (or fails to start). */
+  static async serve(source: DashboardSource, options: ServeOptions = {}): Promise<DashboardServer> {
     const server = createServer();
-    const dashboard = new DashboardServer(server, lake, consoleConnection, historyConnection, options);
+    const dashboard = new DashboardServer(server, source);
     server.on('request', (request, response) => {
       dashboard.handle(request, response).catch((error: unknown) => {
         if (!response.headersSent)
@@ -111,15 +105,13 @@ export class DashboardServer {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    }).catch((error: unknown) => {
-      consoleConnection.closeSync();
-      historyConnection.closeSync();
-      lake.close();
+    }).catch(async (error: unknown) => {
+      await source.close();
       const code = (error as NodeJS.ErrnoException).code;
       throw new PipelineError(
         'dashboard',
         'DASHBOARD_PORT',
-        `The dashboard cannot listen on 127.0.0.1:${options.port} (${code}). Pick another --dashboard-port, or 0 for a free one.`,
+        `The dashboard cannot listen on 127.0.0.1:${options.port} (${code}). Pick another port (--port; --dashboard-port under up), or 0 for a free one.`,
       );
     });
     await dashboard.refresh();
@@ -143,13 +135,9 @@ export class DashboardServer {
     return this.refreshing;
   }
 
-  /**
-   * The next refresh after `refreshMs`, or after four times the last compute time if that is longer: as the
-   * lake grows, computing the panels keeps at most about a fifth of a core busy (one DuckDB thread), leaving
-   * the rest to the pipeline beside them.
-   */
+  /** The next refresh once the source's wait after the last one has passed. */
   private scheduleRefresh(): void {
-    const wait = Math.max(this.options.refreshMs ?? 1_000, 4 * (this.snapshot.computeMs ?? 0));
+    const wait = this.source.nextRefreshInMs(this.snapshot.computeMs ?? 0);
     this.timer = setTimeout(
       () => void this.refresh().then(() => this.stopped || this.scheduleRefresh()),
       wait,
@@ -164,19 +152,14 @@ export class DashboardServer {
     for (const client of this.clients) client.end();
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
-    this.console.interrupt(); // a console statement still running ends now
-    this.console.closeSync();
-    this.history.closeSync();
-    this.lake.close();
+    await this.source.close();
   }
 
   private async computeSnapshot(): Promise<void> {
     const started = performance.now();
     try {
-      const sales = await salesPanels(this.lake);
-      const { lakeDir, live, dataDir } = this.options;
-      const health = await pipelineHealth(lakeDir, live, sales.totals, dataDir);
-      this.snapshot = { at: new Date().toISOString(), sales, health, computeMs: performance.now() - started };
+      const panels = await this.source.panels();
+      this.snapshot = { at: new Date().toISOString(), ...panels, computeMs: performance.now() - started };
     } catch (error) {
       this.snapshot = { ...this.snapshot, error: error instanceof Error ? error.message : String(error) };
     }
@@ -232,12 +215,7 @@ export class DashboardServer {
 
   /** One order's changes in stream order and how it stands (the `history` command's answer), as JSON. */
   private async orderHistory(orderid: string, response: ServerResponse): Promise<void> {
-    await this.lake.refresh();
-    const engine = {
-      rows: async (sql: string) =>
-        (await this.history.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[],
-    };
-    send(response, 200, 'application/json', JSON.stringify(await orderHistory(engine, orderid)));
+    send(response, 200, 'application/json', JSON.stringify(await this.source.orderHistory(orderid)));
   }
 
   private async runQuery(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -257,12 +235,7 @@ export class DashboardServer {
       const body = JSON.parse(await readBody(request)) as { sql?: unknown };
       if (typeof body.sql !== 'string')
         throw new ConsoleQueryError('CONSOLE_REFUSED', 'Send {"sql": "SELECT …"}.');
-      await this.lake.refresh();
-      const result = await runConsoleQuery(
-        this.console,
-        body.sql,
-        this.options.consoleLimits ?? DEFAULT_CONSOLE_LIMITS,
-      );
+      const result = await this.source.console(body.sql);
       send(response, 200, 'application/json', JSON.stringify(result));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -39,7 +39,12 @@ export interface ScriptedQuery {
    * SELECT's first page gets the header row (the column names) put in front. @default one empty page
    */
   readonly pages?: readonly (readonly (readonly (string | undefined)[])[])[];
+  /** Statistics.DataScannedInBytes of GetQueryExecution. @default none reported */
+  readonly dataScannedInBytes?: number;
 }
+
+/** Scripts a query from its text when no query is left to `willRun` (e.g. by running it on DuckDB). */
+export type QueryResponder = (sql: string) => ScriptedQuery | Promise<ScriptedQuery>;
 
 interface Execution {
   readonly id: string;
@@ -60,11 +65,18 @@ export class ScriptedAthena {
   private readonly executions = new Map<string, Execution>();
   private readonly tokens = new Map<string, string>();
   private readonly failures: { op: AthenaOperation; error: Error }[] = [];
+  private responder: QueryResponder | undefined;
 
   readonly client = { send: (command: object) => this.answer(command) } as AthenaApi;
 
   willRun(...queries: ScriptedQuery[]): this {
     this.pending.push(...queries);
+    return this;
+  }
+
+  /** Answers every query started once the scripted ones are used up. */
+  answerWith(responder: QueryResponder): this {
+    this.responder = responder;
     return this;
   }
 
@@ -89,7 +101,7 @@ export class ScriptedAthena {
       const token = String(input.ClientRequestToken);
       let id = this.tokens.get(token);
       if (id === undefined) {
-        const script = this.pending.shift();
+        const script = this.pending.shift() ?? (await this.responder?.(String(input.QueryString)));
         if (!script) throw new Error(`unscripted query: ${String(input.QueryString)}`);
         id = `q-${this.executions.size + 1}`;
         this.tokens.set(token, id);
@@ -117,6 +129,9 @@ export class ScriptedAthena {
             StateChangeReason: script.stateChangeReason,
             AthenaError: script.athenaError,
           },
+          ...(script.dataScannedInBytes !== undefined && {
+            Statistics: { DataScannedInBytes: script.dataScannedInBytes },
+          }),
         },
       };
     }

@@ -68,6 +68,12 @@ const COLUMNS = {
   errorMessage: ['Message'],
   data: ['Record (decoded)'],
   key: ['Object'],
+  metric_value: ['Value'],
+  cloudwatch_metric: ['CloudWatch metric'],
+  alarm: ['Alarm'],
+  alarm_state: ['State'],
+  alarm_since: ['Since', 'time'],
+  alarm_reason: ['Why'],
 };
 
 /** The page's one time zone (the browser's), named where times are shown; UTC on hover. */
@@ -160,14 +166,22 @@ function render(snapshot) {
   $('refresh-error').textContent = snapshot.error ?? '';
   const { sales, health } = snapshot;
   if (!sales || !health) return;
-  source = health.source === 'live' ? 'live run' : 'data dir (stopped)';
+  const aws = snapshot.aws;
+  source = aws
+    ? `AWS: stack ${aws.stack} (${aws.region})`
+    : health.source === 'live'
+      ? 'live run'
+      : 'data dir (stopped)';
   showConnection();
   setKpi('kpi-orders', count(sales.totals.orders), sales.totals.orders);
   setKpi('kpi-revenue', money(sales.totals.revenue), sales.totals.revenue);
   setKpi('kpi-events', count(sales.totals.events), sales.totals.events);
-  setKpi('kpi-freshness', `${seconds(health.freshness.p50Ms)} / ${seconds(health.freshness.p99Ms)}`);
-  setKpi('kpi-data-freshness', seconds(health.freshness.dataFreshnessMs));
-  setKpi('kpi-lake', `${count(health.lake.objects)} · ${(health.lake.bytes / 1048576).toFixed(2)} MiB`);
+  if (aws) renderAws(aws, health);
+  else {
+    setKpi('kpi-freshness', `${seconds(health.freshness.p50Ms)} / ${seconds(health.freshness.p99Ms)}`);
+    setKpi('kpi-data-freshness', seconds(health.freshness.dataFreshnessMs));
+    setKpi('kpi-lake', `${count(health.lake.objects)} · ${(health.lake.bytes / 1048576).toFixed(2)} MiB`);
+  }
 
   const line = sales.projection.line;
   const minuteMs = (minute) => Date.parse(`${minute}:00Z`);
@@ -320,20 +334,6 @@ function render(snapshot) {
       { label: 'REMOVE', data: flowAt('removes'), backgroundColor: COLORS[1] },
     ],
   );
-  table(
-    'health',
-    health.stages.map((s) => ({
-      stage: s.stage,
-      count: count(s.count),
-      behind: count(s.behind),
-      what: s.note,
-    })),
-  );
-  $('run-status').textContent = health.run ? `last up run: ${health.run.state} — ${health.run.line}` : '';
-  $('lag').textContent =
-    `time behind the source: pipe ${seconds(health.millisBehind.pipe)} (DynamoDB Local stamps stream records to the minute,` +
-    ` so locally up to 60 s too much), delivery ${seconds(health.millisBehind.delivery)}` +
-    ` · ${health.lake.errorObjects} error objects`;
   table('projection', sales.projection.byProduct);
   table('cancellations', sales.cancellations);
   table('recent-changes', sales.recentChanges);
@@ -348,7 +348,110 @@ function render(snapshot) {
     button.textContent = cell.textContent;
     cell.replaceChildren(button);
   }
-  table('errors', health.errors, ['arrival', 'errorCode', 'errorMessage', 'data', 'key']);
+  if (!aws) {
+    table(
+      'health',
+      health.stages.map((s) => ({
+        stage: s.stage,
+        count: count(s.count),
+        behind: count(s.behind),
+        what: s.note,
+      })),
+    );
+    $('run-status').textContent = health.run ? `last up run: ${health.run.state} — ${health.run.line}` : '';
+    $('lag').textContent =
+      `time behind the source: pipe ${seconds(health.millisBehind.pipe)} (DynamoDB Local stamps stream records to the minute,` +
+      ` so locally up to 60 s too much), delivery ${seconds(health.millisBehind.delivery)}` +
+      ` · ${health.lake.errorObjects} error objects`;
+    table('errors', health.errors, ['arrival', 'errorCode', 'errorMessage', 'data', 'key']);
+  }
+}
+
+/** Bytes as a person reads them, in binary units (as Athena's figures here count them). */
+function bytes(n) {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = Number(n ?? 0);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Dollars to three significant digits: Athena's costs are fractions of a cent. */
+const usd = (n) =>
+  Number(n ?? 0).toLocaleString('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 3 });
+
+/** A CloudWatch metric's value in its unit; no data points is no traffic, not zero. */
+function metricValue(metric) {
+  if (metric.value === null) return 'no data';
+  if (metric.unit === 'ms') return seconds(metric.value);
+  if (metric.unit === 's') return `${metric.value.toFixed(0)} s`;
+  if (metric.unit === 'ratio') return `${(metric.value * 100).toFixed(0)}%`;
+  return count(metric.value);
+}
+
+/** On AWS: the stack, what Athena scans and costs, and the health panel from CloudWatch. */
+function renderAws(aws, health) {
+  $('athena').hidden = false;
+  // Failed records are CloudWatch metrics and alarms here: the health panel takes the width, failures go.
+  $('health-panel').classList.add('wide');
+  $('failures').hidden = true;
+  const scan = (s) =>
+    `${count(s.queries)} queries scanned ${bytes(s.scannedBytes)}, billed ${bytes(s.billedBytes)}, ${usd(s.costUsd)}`;
+  $('athena-source').textContent =
+    `Athena, workgroup ${aws.workGroup}, database ${aws.database} (${aws.region}), at ${usd(aws.pricePerTbUsd)} per TB scanned`;
+  const refresh = $('athena-refresh');
+  refresh.dataset.reused = String(aws.refresh.reused);
+  refresh.textContent = aws.refresh.reused
+    ? `last refresh reused the results before it: no new object in the lake (${count(aws.lake.objects)} objects in ${aws.lake.partitions.join(' and ')})`
+    : `last refresh ran Athena: ${scan(aws.refresh.athena)}`;
+  const cost = $('athena-cost');
+  cost.dataset.perRefresh = String(aws.perRefreshUsd);
+  cost.dataset.perHour = String(aws.perHourUsd);
+  cost.textContent =
+    `a refresh that runs Athena costs ${usd(aws.perRefreshUsd)}; at one refresh every ${aws.refreshMs / 1000} s, ` +
+    `at most ${usd(aws.perHourUsd)} per hour (only refreshes that find a new object run Athena)`;
+  $('athena-session').textContent = `this session: ${scan(aws.session)}`;
+  $('athena-cloudwatch').textContent =
+    `CloudWatch: ${aws.cloudWatch.metrics} metrics every ${aws.cloudWatch.everyMs / 60_000} minutes, ${usd(aws.cloudWatch.perHourUsd)} per hour`;
+  $('kpi-freshness-label').textContent = 'Athena per refresh · at most per hour';
+  setKpi('kpi-freshness', `${usd(aws.perRefreshUsd)} · ${usd(aws.perHourUsd)}`, aws.perRefreshUsd);
+  setKpi('kpi-data-freshness', seconds(health.dataFreshnessMs));
+  $('kpi-lake-label').textContent = `lake objects · size, ${aws.lake.partitions.join(' and ')}`;
+  setKpi('kpi-lake', `${count(aws.lake.objects)} · ${bytes(aws.lake.bytes)}`, aws.lake.objects);
+
+  const read = health.metricsAt ? `, read ${localTime(Date.parse(health.metricsAt))}` : '';
+  $('run-status').textContent =
+    `CloudWatch, the last ${health.windowMinutes} minutes in ${health.periodSeconds / 60}-minute periods${read}: ` +
+    'counts are sums over the hour, ages and shares the newest period’s.' +
+    (health.errors.length > 0 ? ` Not read: ${health.errors.join('; ')}` : '');
+  table(
+    'health',
+    health.metrics.map((m) => ({
+      stage: m.stage,
+      what: m.what,
+      metric_value: metricValue(m),
+      cloudwatch_metric: m.metric,
+    })),
+  );
+  const alarms = $('alarms');
+  alarms.hidden = false;
+  table(
+    'alarms',
+    health.alarms.map((a) => ({
+      alarm: a.name,
+      alarm_state: a.state,
+      alarm_since: a.since,
+      alarm_reason: a.reason,
+    })),
+  );
+  for (const row of alarms.querySelectorAll('tr')) {
+    if (row.children[1]?.textContent === 'ALARM') row.classList.add('error');
+  }
+  const firing = health.alarms.filter((a) => a.state === 'ALARM').length;
+  $('lag').textContent = `${firing} of ${health.alarms.length} alarms in ALARM`;
 }
 
 // Live updates: the server pushes a snapshot whenever it recomputes the panels, and a ping every 2 s. A page
@@ -462,10 +565,16 @@ async function runConsole() {
   table('console-result', rows, result.columns);
   consoleResult = result;
   $('console-csv').disabled = false;
-  const all = result.totalRows === undefined ? 'more (counting them took too long)' : count(result.totalRows);
+  const uncounted = result.athena
+    ? 'more (not counted: that would scan, and bill, again)'
+    : 'more (counting them took too long)';
+  const all = result.totalRows === undefined ? uncounted : count(result.totalRows);
   $('console-status').textContent =
     (result.truncated ? `the first ${count(rows.length)} rows of ${all}` : `${count(rows.length)} rows`) +
-    ` in ${Math.round(result.elapsedMs)} ms`;
+    ` in ${Math.round(result.elapsedMs)} ms` +
+    (result.athena
+      ? ` · scanned ${bytes(result.athena.scannedBytes)}, billed ${bytes(result.athena.billedBytes)}, ${usd(result.athena.costUsd)}`
+      : '');
 }
 
 $('console-run').addEventListener('click', () => void runConsole());
