@@ -34,6 +34,8 @@ export interface DeployedStack extends MonitoredStack {
   readonly bucket: string;
   /** The stack's current-state table, when it has one (`-c currentState=iceberg`): `current_orders` reads it. */
   readonly currentStateTable?: string;
+  /** `s3://…/` for Athena's result files. @default the workgroup's own */
+  readonly outputLocation?: string;
 }
 
 export interface AwsStackSourceOptions {
@@ -124,6 +126,7 @@ export class AwsStackSource implements DashboardSource {
       workGroup: stack.workGroup,
       database: stack.database,
       currentOrdersTable: stack.currentStateTable,
+      outputLocation: stack.outputLocation,
       signal: options.signal ? AbortSignal.any([this.abort.signal, options.signal]) : this.abort.signal,
       now: options.now,
       sleep: options.sleep,

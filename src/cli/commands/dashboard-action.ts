@@ -1,5 +1,6 @@
 import { DashboardServer } from '../../dashboard/dashboard-server.ts';
 import { PipelineError } from '../../errors/pipeline-error.ts';
+import type { AwsLakeOptions } from '../aws-lake.ts';
 import { abortOnInterrupt } from '../interrupt.ts';
 
 /** `gadget-cdc dashboard` over an existing lake: serves the page (on `port`, 0 for a free one) until Ctrl-C. */
@@ -11,12 +12,7 @@ export async function dashboardAction(where: {
   await serveUntilInterrupt(async () => DashboardServer.start(where));
 }
 
-export interface AwsDashboardOptions {
-  stack: string;
-  region?: string;
-  profile?: string;
-  workgroup?: string;
-  database?: string;
+export interface AwsDashboardOptions extends AwsLakeOptions {
   /** 0 picks a free port. */
   port: number;
   refreshMs: number;
@@ -64,7 +60,7 @@ export async function awsDashboardAction(options: AwsDashboardOptions): Promise<
   }
 }
 
-/** The stack's names from its outputs; --workgroup and --database win over the stack's. */
+/** The stack's names from its outputs; --workgroup, --database and --current-state-table win over the stack's. */
 async function deployedStack(options: AwsDashboardOptions, region: string) {
   const { namesFromStack, StackNotFoundError, StackOutputsUnreadableError } = await import(
     '../../aws/stack-outputs.ts'
@@ -83,7 +79,7 @@ async function deployedStack(options: AwsDashboardOptions, region: string) {
         deliveryStreamName: fromStack,
         transformFunctionName: fromStack,
       },
-      { currentStateTableName: { value: undefined, option: '--stack' } },
+      { currentStateTableName: { value: options.currentStateTable, option: '--current-state-table' } },
     );
     return {
       stackName: options.stack,
@@ -96,6 +92,7 @@ async function deployedStack(options: AwsDashboardOptions, region: string) {
       deliveryStreamName: names.deliveryStreamName,
       transformFunctionName: names.transformFunctionName,
       currentStateTable: names.currentStateTableName,
+      outputLocation: options.outputLocation,
     };
   } catch (error) {
     if (!(error instanceof StackNotFoundError) && !(error instanceof StackOutputsUnreadableError))

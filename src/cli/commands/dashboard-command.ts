@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { DEFAULT_STACK_NAME } from '../../aws/deployed-names.ts';
+import { addAwsLakeOptions } from '../aws-lake-options.ts';
 import { existingLake } from '../lake-location.ts';
 import { parseBySchema, parsePort, parseWholeInRange, toNumber } from '../option-parsers.ts';
 import { addDataDirOption } from '../shared-options.ts';
@@ -47,25 +47,6 @@ export function dashboardCommand(): Command {
     .option('--lake-dir <dir>', 'the lake folder, for --target local (default: <data-dir>/lake)')
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', parsePort)
     .option(
-      '--stack <name>',
-      'CloudFormation stack whose outputs name the workgroup, database, bucket, pipe, stream, delivery stream, ' +
-        'transform function and alarms, for --target aws',
-      DEFAULT_STACK_NAME,
-    )
-    .option(
-      '--region <region>',
-      'AWS region, for --target aws (default: $AWS_REGION, else the profile region)',
-    )
-    .option(
-      '--profile <name>',
-      'AWS profile, for --target aws (default: $AWS_PROFILE, else the default chain)',
-    )
-    .option('--workgroup <name>', 'Athena workgroup, for --target aws (default: the stack output)')
-    .option(
-      '--database <name>',
-      'Glue database holding orders_cdc, for --target aws (default: the stack output)',
-    )
-    .option(
       '--refresh <seconds>',
       `seconds from one refresh to the next, for --target aws (at least ${MIN_REFRESH_SECONDS}: Firehose buffers ` +
         'at least 60 s before it writes an object)',
@@ -81,6 +62,7 @@ export function dashboardCommand(): Command {
       }),
       DEFAULT_PRICE_PER_TB_USD,
     );
+  addAwsLakeOptions(command);
   addDataDirOption(command);
   return command.action(
     async ({ target, dataDir, lakeDir, port = 0, refresh, ...aws }: DashboardCommandOptions) => {
