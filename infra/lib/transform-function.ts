@@ -6,6 +6,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { TRANSFORM_METRICS, transformMetricNamespace } from '../../src/aws/transform-metrics.ts';
 import { allow } from './allow.ts';
 
 /** The Firehose transform the local delivery worker calls in-process: deployed as it is, not a copy. */
@@ -112,7 +113,7 @@ export class TransformFunction extends Construct {
       },
     });
 
-    this.metricNamespace = `GadgetSalesCdc/${props.functionName}`;
+    this.metricNamespace = transformMetricNamespace(props.functionName);
     const { message } = TRANSFORM_LOG_FIELDS;
     const sumOf = (metricName: string, selector: string) =>
       new MetricFilter(this, metricName, {
@@ -127,8 +128,14 @@ export class TransformFunction extends Construct {
         metricValue: selector,
         unit: Unit.COUNT,
       });
-    this.unrepresentableFilter = sumOf('UnrepresentableChanges', TRANSFORM_LOG_FIELDS.unrepresentable);
-    this.processingFailedFilter = sumOf('ProcessingFailedRecords', TRANSFORM_LOG_FIELDS.processingFailed);
+    this.unrepresentableFilter = sumOf(
+      TRANSFORM_METRICS.unrepresentable,
+      TRANSFORM_LOG_FIELDS.unrepresentable,
+    );
+    this.processingFailedFilter = sumOf(
+      TRANSFORM_METRICS.processingFailed,
+      TRANSFORM_LOG_FIELDS.processingFailed,
+    );
   }
 
   /** Changes whose row has a column set to NULL for a value it cannot hold (the exact value is in image_json). */

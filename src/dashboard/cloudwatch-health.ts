@@ -6,6 +6,7 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { type RetryPolicy, withRetries } from '../aws/aws-retry.ts';
+import { TRANSFORM_METRICS, transformMetricNamespace } from '../aws/transform-metrics.ts';
 
 /** The two CloudWatch calls made here; a `CloudWatchClient` fits, and so does a scripted client in tests. */
 export interface CloudWatchApi {
@@ -86,7 +87,7 @@ export function pipelineMetrics(stack: MonitoredStack): MetricSpec[] {
   const pipe = metricsOf('capture', 'AWS/EventBridge/Pipes', { PipeName: stack.pipeName });
   const kinesis = metricsOf('stream', 'AWS/Kinesis', { StreamName: stack.streamName });
   const lambda = metricsOf('transform', 'AWS/Lambda', { FunctionName: stack.transformFunctionName });
-  const logLine = metricsOf('transform', `GadgetSalesCdc/${stack.transformFunctionName}`, {});
+  const logLine = metricsOf('transform', transformMetricNamespace(stack.transformFunctionName), {});
   const firehose = metricsOf('delivery', 'AWS/Firehose', { DeliveryStreamName: stack.deliveryStreamName });
   return [
     pipe('EventCount', SUM, 'events the pipe processed'),
@@ -99,8 +100,8 @@ export function pipelineMetrics(stack: MonitoredStack): MetricSpec[] {
     lambda('Errors', SUM, 'invocations that failed'),
     lambda('Throttles', SUM, 'invocations throttled'),
     lambda('Duration', latestMaximum('ms'), 'longest invocation'),
-    logLine('ProcessingFailedRecords', SUM, 'records it failed (errors/processing-failed/)'),
-    logLine('UnrepresentableChanges', SUM, 'changes with a value a column cannot hold'),
+    logLine(TRANSFORM_METRICS.processingFailed, SUM, 'records it failed (errors/processing-failed/)'),
+    logLine(TRANSFORM_METRICS.unrepresentable, SUM, 'changes with a value a column cannot hold'),
     firehose('ExecuteProcessing.Success', LATEST_MINIMUM, 'share of transform calls that succeeded (lowest)'),
     firehose('SucceedProcessing.Records', SUM, 'records the transform returned'),
     firehose('DeliveryToS3.Records', SUM, 'rows delivered to the lake'),
