@@ -1,20 +1,20 @@
-import type { DuckDBResultReader } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaEngine } from '../src/catalog/athena-engine.ts';
 import { DuckDbLake } from '../src/catalog/duckdb-lake.ts';
 import { namedQueries, namedQuerySql } from '../src/catalog/named-queries.ts';
 import { plainValue } from '../src/catalog/plain-value.ts';
+import { athenaOverDuckDb } from './helpers/athena-over-duckdb.ts';
 import { writeLakeOf } from './helpers/lake-of-events.ts';
 import { salesSeriesRecords } from './helpers/sales-series.ts';
-import { ScriptedAthena } from './helpers/scripted-athena.ts';
 import { ORDER_IMAGE, streamRecord } from './helpers/stream-records.ts';
 import { makeTempDir } from './helpers/temp-dir.ts';
 
 /**
  * The QueryEngine contract over both engines (docs/architecture.md): every named query gives the same rows whether
  * DuckDB runs it over the lake or Athena does. Athena cannot run here, so it answers with what DuckDB
- * computed, serialised as Athena serialises results (every value as text, types in ColumnInfo, the header
- * row, pages of two rows); the Athena engine must turn that back into the very rows DuckDB gave.
+ * computes, serialised as Athena serialises results (test/helpers/athena-over-duckdb.ts: every value as text,
+ * types in ColumnInfo, the header row, pages); the Athena engine must turn that back into the very rows DuckDB
+ * gave.
  */
 const dir = makeTempDir('engines-contract');
 let lake: DuckDbLake;
@@ -52,34 +52,6 @@ afterAll(() => {
   dir.remove();
 });
 
-/** Athena's name for a DuckDB column type. */
-function athenaType(duckdbType: string): string {
-  const type = duckdbType.toUpperCase();
-  if (type.startsWith('DECIMAL')) return type.toLowerCase();
-  const names: Record<string, string> = {
-    BIGINT: 'bigint',
-    HUGEINT: 'bigint', // DuckDB sums integers into 128 bits; Trino into bigint
-    INTEGER: 'integer',
-    DOUBLE: 'double',
-    BOOLEAN: 'boolean',
-    VARCHAR: 'varchar',
-  };
-  return names[type] ?? 'varchar';
-}
-
-/** A DuckDB result as Athena would return it: typed columns, every value as text, NULL as no value. */
-function asAthenaResult(reader: DuckDBResultReader) {
-  const columns = reader
-    .columnNames()
-    .map((name, i) => [name, athenaType(String(reader.columnType(i)))] as const);
-  const rows = reader
-    .getRows()
-    .map((row) => row.map((value) => (value === null ? undefined : String(value))));
-  const pages: (string | undefined)[][][] = [];
-  for (let i = 0; i < rows.length; i += 2) pages.push(rows.slice(i, i + 2));
-  return { columns, pages: pages.length > 0 ? pages : [[]] };
-}
-
 const plainRows = (rows: Record<string, unknown>[]) =>
   rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, plainValue(value)])));
 
@@ -88,11 +60,8 @@ describe('QueryEngine contract: DuckDB and Athena give the same rows', () => {
     it(name, async () => {
       const sql = namedQuerySql(name);
       const duckdb = await lake.connection.runAndReadAll(sql);
-      const athena = new ScriptedAthena();
-      // Athena (re)creates the view first when the SQL reads it: a DDL statement, no rows.
-      if (name !== 'current_orders' && /\bcurrent_orders\b/.test(sql))
-        athena.willRun({ statementType: 'DDL' });
-      athena.willRun(asAthenaResult(duckdb));
+      // Athena (re)creates the view first when the SQL reads it: a DDL statement, no rows. Pages of two rows.
+      const athena = athenaOverDuckDb(lake, { pageSize: 2 });
       const engine = new AthenaEngine(athena.client, { workGroup: 'wg', database: 'db' });
       const rows = await engine.rows(sql);
       expect(athena.started.at(-1)).toBe(sql);

@@ -32,9 +32,9 @@ function asAthenaResult(reader: DuckDBResultReader, pageSize: number): ScriptedQ
 
 /**
  * Athena answering every query with what DuckDB computes over a lake folder, serialised as Athena serialises
- * results (as test/query-engines.contract.test.ts does query by query): typed columns, text values, the header
- * row, pages of `pageSize` rows. A CREATE (the view current_orders, which DuckDbLake keeps itself) is DDL with
- * no rows; a statement DuckDB refuses FAILED, with DuckDB's first line as the reason. `scannedBytes` gives each query's Statistics.DataScannedInBytes.
+ * results: typed columns, text values, the header row, pages of `pageSize` rows. A CREATE (the view
+ * current_orders, which DuckDbLake keeps itself) is DDL with no rows; a statement DuckDB refuses FAILED, with
+ * DuckDB's first line as the reason. `scannedBytes` gives each query's Statistics.DataScannedInBytes.
  */
 export function athenaOverDuckDb(
   lake: DuckDbLake,
