@@ -20,7 +20,9 @@ import { OrdersCrawler } from './orders-crawler.ts';
 import { OrdersTable } from './orders-table.ts';
 import { PipelineAlarms } from './pipeline-alarms.ts';
 import { assertPipesAvailable } from './pipes-regions.ts';
-import type { StackConfig } from './stack-config.ts';
+import { ProofAlarms } from './proof-alarms.ts';
+import { ProofFunction } from './proof-function.ts';
+import { proofScheduleMinutes, type StackConfig } from './stack-config.ts';
 import { TransformFunction } from './transform-function.ts';
 
 export interface GadgetSalesCdcStackProps extends StackProps {
@@ -92,12 +94,13 @@ export class GadgetSalesCdcStack extends Stack {
       sourceBackup: config.sourceBackup,
     });
     const optionalOutputs: Partial<Record<OptionalStackOutput, [string, string]>> = {};
+    let currentState: CurrentStateTable | undefined;
     if (config.currentState === 'iceberg') {
       // Each order as it stands now, maintained as changes arrive (docs/current-state-on-aws.md): an Iceberg
       // table beside orders_cdc and a second delivery stream over the same Kinesis stream. Nothing else changes.
       // Here, after the alarm topic and the lake's alarms, which its own alarms need: the template without the
       // mode keeps its resources in the same order.
-      const currentState = new CurrentStateTable(this, 'CurrentState', {
+      currentState = new CurrentStateTable(this, 'CurrentState', {
         database: catalog.database,
         bucket: lake.bucket,
       });
@@ -118,6 +121,32 @@ export class GadgetSalesCdcStack extends Stack {
         currentState.tableName,
         'Iceberg table of each order as it stands now: current_orders reads it (seed it once on a stack that had orders before)',
       ];
+    }
+    if (config.proof) {
+      // The standing proof (infra/lib/proof-function.ts): on a schedule, current_orders against a full scan of the
+      // table and a heartbeat timed to Athena, as metrics with alarms on the same topic. Last, so the template
+      // without it keeps its resources in the same order.
+      const intervalMinutes = proofScheduleMinutes(config.proofSchedule);
+      if (intervalMinutes === undefined) throw new Error(`Invalid proof schedule ${config.proofSchedule}`);
+      const proof = new ProofFunction(this, 'Proof', {
+        functionName: `${config.deliveryStreamName}-proof`,
+        schedule: config.proofSchedule,
+        intervalMinutes,
+        table: orders.table,
+        athena,
+        database: catalog.database,
+        ordersCdc: catalog.table,
+        lakeBucket: lake.bucket,
+        currentState,
+        maxFreshness: alarms.thresholds.maxDataFreshness,
+      });
+      new ProofAlarms(this, 'ProofAlarms', {
+        alarmNamePrefix,
+        proof,
+        tableName: orders.table.tableName,
+        intervalMinutes,
+        topic: alarmTopic.topic,
+      });
     }
 
     const outputs: Record<Exclude<StackOutputName, OptionalStackOutput>, [string, string]> = {

@@ -16,6 +16,41 @@ import { DELIVERY_DEFAULTS } from '../../src/delivery/delivery-config.ts';
 export const CURRENT_STATE_MODES = ['off', 'iceberg'] as const;
 export type CurrentStateMode = (typeof CURRENT_STATE_MODES)[number];
 
+/**
+ * How often the standing proof may run: at least the function's 15 minutes apart (a run is over before the next
+ * one starts), at most once a day (its alarms look at periods of one interval, and CloudWatch's longest is a day).
+ */
+export const PROOF_SCHEDULE_MINUTES = { min: 15, max: 24 * 60 } as const;
+
+const RATE_UNITS = { minute: 1, hour: 60, day: 24 * 60 } as const;
+
+/**
+ * The minutes between two runs of a rate expression, `rate(30 minutes)` (EventBridge Scheduler's form) or
+ * `30minutes` (the same without the space, easier on a command line); undefined when it is neither, is not a
+ * whole number of minutes, or is outside `PROOF_SCHEDULE_MINUTES`.
+ */
+export function proofScheduleMinutes(text: string): number | undefined {
+  const match = /^(?:rate\(\s*([1-9]\d*)\s+(minute|hour|day)s?\s*\)|([1-9]\d*)(minute|hour|day)s?)$/.exec(
+    text.trim(),
+  );
+  if (!match) return undefined;
+  const [, value = match[3], unit = match[4]] = match;
+  const minutes = Number(value) * RATE_UNITS[unit as keyof typeof RATE_UNITS];
+  return minutes >= PROOF_SCHEDULE_MINUTES.min && minutes <= PROOF_SCHEDULE_MINUTES.max ? minutes : undefined;
+}
+
+/** EventBridge Scheduler's rate expression for so many minutes, in the largest whole unit (`rate(1 hour)`). */
+export function rateExpression(minutes: number): string {
+  const [unit, size] =
+    minutes % RATE_UNITS.day === 0
+      ? (['day', RATE_UNITS.day] as const)
+      : minutes % RATE_UNITS.hour === 0
+        ? (['hour', RATE_UNITS.hour] as const)
+        : (['minute', RATE_UNITS.minute] as const);
+  const count = minutes / size;
+  return `rate(${count} ${unit}${count === 1 ? '' : 's'})`;
+}
+
 /** A yes/no option: `true`/`false` from the command line (`-c crawler=true`), a boolean from cdk.json or tests. */
 const contextBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
 
@@ -65,6 +100,25 @@ export const StackConfigSchema = z.object({
     .describe(
       'Also keep each order as it stands now in an Apache Iceberg table fed by a second Firehose stream (`iceberg`); see docs/current-state-on-aws.md',
     ),
+  proof: contextBoolean
+    .default(false)
+    .describe(
+      'Also deploy the standing proof: a scheduled Lambda that compares current_orders with a full scan of the table and times a heartbeat marker to Athena, with metrics and alarms',
+    ),
+  proofSchedule: z
+    .string()
+    .transform((text, context) => {
+      const minutes = proofScheduleMinutes(text);
+      if (minutes !== undefined) return rateExpression(minutes);
+      context.addIssue({
+        code: 'custom',
+        message:
+          'a rate from 15 minutes to 1 day, as EventBridge Scheduler writes it (rate(30 minutes), rate(1 hour)) or without the space and brackets (30minutes, 2hours)',
+      });
+      return z.NEVER;
+    })
+    .default(rateExpression(60))
+    .describe('How often the standing proof runs (with -c proof=true): an EventBridge Scheduler rate'),
 });
 export type StackConfig = z.infer<typeof StackConfigSchema>;
 export type StackConfigInput = z.input<typeof StackConfigSchema>;
@@ -81,6 +135,8 @@ export const CONTEXT_KEYS = {
   alarmEmail: 'alarmEmail',
   sourceBackup: 'sourceBackup',
   currentState: 'currentState',
+  proof: 'proof',
+  proofSchedule: 'proofSchedule',
 } as const satisfies Record<keyof StackConfig, string>;
 
 /** Reads the config from CDK context; an invalid value stops the synth naming the key and the value. */

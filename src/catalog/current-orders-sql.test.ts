@@ -66,7 +66,9 @@ describe('current_orders over the current-state table', () => {
       expect(await currentOrders(currentOrdersDefinition(STATE))).toEqual(
         await currentOrders(namedQuerySql('current_orders')),
       );
-      // The relation the checks read, without a view, over either table.
+      // The relation the checks read, without a view, over either table: Athena's engine creates the view
+      // before any statement that names current_orders, so the relation never does.
+      expect(currentOrdersRelation(STATE)).not.toMatch(/\bcurrent_orders\b/);
       for (const table of [STATE, 'orders_cdc'])
         expect(
           await lake.duck.rows(`SELECT * FROM ${currentOrdersRelation(table)} ORDER BY orderid`),

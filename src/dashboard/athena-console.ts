@@ -1,3 +1,4 @@
+import { type AthenaScan, NO_SCAN, withQuery } from '../catalog/athena-cost.ts';
 import {
   type AthenaApi,
   AthenaEngine,
@@ -5,7 +6,6 @@ import {
   type AthenaQueryStatistics,
 } from '../catalog/athena-engine.ts';
 import { PipelineError } from '../errors/pipeline-error.ts';
-import { type AthenaScan, NO_SCAN, withQuery } from './athena-cost.ts';
 import { type ConsoleLimits, ConsoleQueryError, type ConsoleResult } from './sql-console.ts';
 
 /**

@@ -1,5 +1,12 @@
 import type { RetryPolicy } from '../aws/aws-retry.ts';
 import {
+  type AthenaScan,
+  metricRequestsPerHourUsd,
+  NO_SCAN,
+  perHour,
+  withQuery,
+} from '../catalog/athena-cost.ts';
+import {
   type AthenaApi,
   AthenaEngine,
   type AthenaEngineOptions,
@@ -7,7 +14,6 @@ import {
 } from '../catalog/athena-engine.ts';
 import { type OrderHistory, orderHistory } from '../catalog/order-history.ts';
 import { AthenaConsole, type AthenaConsoleResult, DEFAULT_ATHENA_CONSOLE_LIMITS } from './athena-console.ts';
-import { type AthenaScan, metricRequestsPerHourUsd, NO_SCAN, perHour, withQuery } from './athena-cost.ts';
 import {
   type AlarmView,
   type AwsHealthPanel,

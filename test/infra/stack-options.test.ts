@@ -20,6 +20,8 @@ describe('stack config from CDK context', () => {
       crawler: false,
       sourceBackup: false,
       currentState: 'off',
+      proof: false,
+      proofSchedule: 'rate(1 hour)',
     });
   });
 
@@ -35,6 +37,8 @@ describe('stack config from CDK context', () => {
       alarmEmail: 'ops@example.com',
       sourceBackup: 'true',
       currentState: 'iceberg',
+      proof: 'true',
+      proofSchedule: '90minutes',
     };
     expect(stackConfigFromContext((key) => context[key])).toEqual({
       stackName: 'SalesCdcTest',
@@ -47,6 +51,8 @@ describe('stack config from CDK context', () => {
       alarmEmail: 'ops@example.com',
       sourceBackup: true,
       currentState: 'iceberg',
+      proof: true,
+      proofSchedule: 'rate(90 minutes)',
     });
     expect(Object.values(CONTEXT_KEYS).sort()).toEqual(Object.keys(context).sort());
   });

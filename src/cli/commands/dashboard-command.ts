@@ -12,7 +12,7 @@ import type { AwsDashboardOptions } from './dashboard-action.ts';
  * the lake as it was, and each one still lists the bucket and asks CloudWatch for the alarms.
  */
 const MIN_REFRESH_SECONDS = 60;
-/** Athena's price per TB scanned in most regions (src/dashboard/athena-cost.ts cites AWS's pricing page). */
+/** Athena's price per TB scanned in most regions (src/catalog/athena-cost.ts cites AWS's pricing page). */
 const DEFAULT_PRICE_PER_TB_USD = 5;
 
 interface DashboardCommandOptions extends Omit<AwsDashboardOptions, 'refreshMs' | 'port'> {

@@ -1,4 +1,4 @@
-import type { AthenaQueryStatistics } from '../catalog/athena-engine.ts';
+import type { AthenaQueryStatistics } from './athena-engine.ts';
 
 /**
  * Athena's price, as AWS states it (https://aws.amazon.com/athena/pricing/): $5 per TB scanned in most regions
@@ -7,7 +7,7 @@ import type { AthenaQueryStatistics } from '../catalog/athena-engine.ts';
  * Every figure here is an estimate from Statistics.DataScannedInBytes, counting a megabyte as 2^20 bytes and a
  * terabyte as 2^40 (decimal units would differ by under 10%); the bill is AWS's.
  */
-const MEGABYTE = 2 ** 20;
+export const MEGABYTE = 2 ** 20;
 const TERABYTE = 2 ** 40;
 export const MIN_BILLED_BYTES = 10 * MEGABYTE;
 
