@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { fastTransformRecord } from '../src/transform/fast-transform-record.ts';
 import type {
   FirehoseTransformationEvent,
   FirehoseTransformationRecord,
@@ -20,7 +21,8 @@ const INVOCATION_BYTES = 1024 * 1024;
  * invocation at a time, each a fresh event object (copied outside the timing, as each Lambda invocation parses its
  * own), only the handler's own time counted. Prints, from the same run, the best of several turns after a warm-up,
  * for the handler, the plain reference path alone, and merely base64-decoding and JSON.parse-ing the same
- * payloads (the yardstick the handler's target is set against), then the handler's heap per invocation: the
+ * payloads (the yardstick the handler's target is set against), then how many records the handler's fast path
+ * answered itself (the others go through the reference path) and the handler's heap per invocation: the
  * garbage it leaves (heap after it, before a collection) and what it keeps (after one).
  */
 export async function transformBenchmark(args: string[]): Promise<void> {
@@ -61,6 +63,11 @@ export async function transformBenchmark(args: string[]): Promise<void> {
   console.log(
     `  handler/plain ${(fast / plain).toFixed(2)}×, handler/(decode + JSON.parse) ${(fast / parse).toFixed(2)}× ` +
       '(target: at least 1×)',
+  );
+  const fastPath = records.filter((r) => fastTransformRecord(r.recordId, r.data) !== undefined).length;
+  console.log(
+    `  fast path: ${fastPath.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} records ` +
+      '(the others through the reference path)',
   );
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MB`;
   console.log(

@@ -9,6 +9,9 @@ import { handler } from './handler.ts';
 import { nullOrderColumns } from './orders-cdc-row.ts';
 
 const ORDER_COLUMNS = Object.keys(nullOrderColumns());
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
+// Each run encodes Parquet: more than the default time when PROPERTY_RUNS asks for many runs.
+vi.setConfig({ testTimeout: Math.max(60_000, RUNS * 50) });
 let encoder: ParquetEncoder;
 beforeAll(async () => {
   encoder = await ParquetEncoder.create();
@@ -69,7 +72,7 @@ describe.each(['plain', 'wild'] as const)('transform rows from %s items', (kind)
         }
         await encoder.encode(Buffer.from(lines.join('')));
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) },
+      { numRuns: RUNS },
     );
   });
 });

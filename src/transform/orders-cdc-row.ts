@@ -117,11 +117,9 @@ export function nullOrderColumns(): OrderColumns {
   };
 }
 
-/** One column from its attribute's S or N text; `quoted` is that text as a JSON string literal. */
-export function renderColumn(name: keyof OrderColumns, text: string, quoted: string): string {
-  if (name === 'quantity') return exactColumn(text, INT32);
-  if (name === 'price') return exactColumn(text, DECIMAL_12_2);
-  return quoted;
+/** `quantity` or `price` from its attribute's S or N text: the exact literal of the column's type, or UNREPRESENTABLE. */
+export function numericColumn(name: 'quantity' | 'price', text: string): string {
+  return exactColumn(text, name === 'quantity' ? INT32 : DECIMAL_12_2);
 }
 
 /** The order columns of a parsed image. */
@@ -140,7 +138,8 @@ export function orderColumnsOf(image: Readonly<Record<string, unknown>>): OrderC
 export function column(name: keyof OrderColumns, attribute: unknown): string {
   if (!isObject(attribute)) return 'null';
   const text = attribute.S ?? attribute.N;
-  if (typeof text === 'string') return renderColumn(name, text, JSON.stringify(text));
+  if (typeof text === 'string')
+    return name === 'quantity' || name === 'price' ? numericColumn(name, text) : JSON.stringify(text);
   if (attribute.NULL === true) return 'null';
   if (typeof attribute.BOOL !== 'boolean' || name === 'quantity' || name === 'price') return UNREPRESENTABLE;
   return `"${attribute.BOOL}"`;

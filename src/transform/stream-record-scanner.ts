@@ -1,392 +1,227 @@
-import { creationTimeMs } from './creation-time.ts';
 import {
-  type ChangeEventRow,
-  nullOrderColumns,
-  type OrderColumns,
-  ordersCdcRow,
-  renderColumn,
-  UNREPRESENTABLE,
-} from './orders-cdc-row.ts';
+  BAIL,
+  bytesEqual,
+  CLOSE_BRACE,
+  COLON,
+  COMMA,
+  fieldBit,
+  fieldBits,
+  isDigit,
+  numberEnd,
+  OPEN_BRACE,
+  QUOTE,
+  stringEnd,
+  valueEnd,
+} from './byte-scanner.ts';
+import { asciiBytes, type ByteWriter } from './byte-writer.ts';
+import { creationTimeMsOf } from './creation-time.ts';
+import { imageJsonRoom, writeImageJson } from './image-json-writer.ts';
+import { AttributeKind, ORDERID_COLUMN } from './order-column-spans.ts';
+import { EVENT_NAMES, type ScannedChangeEvent } from './scanned-change-event.ts';
+
+const REMOVE = EVENT_NAMES.indexOf('REMOVE');
+const EVENT_NAME_BYTES = EVENT_NAMES.map(asciiBytes);
 
 /**
- * The transform's hot path. Reads the base64 of one Pipes stream record and writes its `orders_cdc` row in a
- * single pass over the text, without building the record's object tree: about twice as fast as the plain
- * path.
+ * The transform's fast path, reading: one DynamoDB stream record as Pipes puts it on Kinesis, the UTF-8 JSON
+ * bytes b[0, size) followed by END_OF_INPUT (byte-scanner.ts), read in one pass without building its object
+ * tree. Fills `event` and writes the changed image's `image_json` into `image`; returns true when the record
+ * is one the reference path (`change-event-row.ts`) turns into a row, and `event` then holds all it is made of.
  *
- * It only handles the common shape and returns undefined for anything else — invalid base64 or JSON, a
- * backslash escape or a non-ASCII character in any string, a repeated or digit-led name, a DynamoDB number
- * that needs canonicalising, a NULL other than true, a missing image, a record the plain path would reject —
- * and the caller then runs the plain path (`changeEventRow` over JSON.parse), which decides. For every input
- * it accepts, its row is the plain path's row to the byte: `stream-record-scanner.property.test.ts` checks
- * that differentially.
+ * It returns false for whatever it does not handle, and the caller then runs the reference path, which
+ * decides: every record the reference rejects (not a change event, no key, eventID, sequence number or time,
+ * a malformed attribute, …), and those outside the common shape — whitespace between tokens, an escape or a
+ * byte other than printable ASCII in any string, a repeated field it reads (JSON.parse keeps the last), a
+ * creation time other than a number or a string, a missing image (keys-only streams), Keys or an image the
+ * image writer does not handle (see image-json-writer.ts).
  */
-export function scanChangeEvent(base64: string): ChangeEventRow | undefined {
-  try {
-    const text = atob(base64);
-    // atob is forgiving (skips whitespace, padding optional); accept only what strict base64 decodes to.
-    const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-    if (base64.length % 4 !== 0 || text.length !== (base64.length / 4) * 3 - padding) return undefined;
-    // Two native passes instead of a check per character: no escapes, nothing outside printable ASCII (so no
-    // whitespace either: Pipes sends compact JSON). Every string's raw text is then its value.
-    if (text.indexOf('\\') !== -1 || NOT_PRINTABLE_ASCII.test(text)) return undefined;
-    s = text;
-    i = 0;
-    return changeEventRow();
-  } catch {
-    return undefined;
-  } finally {
-    s = '';
-  }
-}
+export function scanStreamRecord(
+  b: Uint8Array,
+  size: number,
+  event: ScannedChangeEvent,
+  image: ByteWriter,
+): boolean {
+  event.eventName = 0;
+  event.eventIdEnd = -1;
+  event.sequenceEnd = -1;
+  event.timeEnd = -1;
+  event.ttlDelete = false;
+  event.newImageAt = -1;
+  event.oldImageAt = -1;
+  event.imageWritten = false;
+  event.columns.clear();
+  event.keyColumns.clear();
+  event.names.count = 0;
+  image.length = 0;
+  image.reserve(imageJsonRoom(size));
 
-/** Thrown (never built anew, never escapes this module) when the input leaves the shape handled here. */
-const BAIL = new Error('not on the fast path');
-const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
-const ONE_LETTER_TYPES: Readonly<Record<number, string>> = { 66: 'B', 76: 'L', 77: 'M', 78: 'N', 83: 'S' };
-const QUOTE = 34;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-
-/** The text being scanned and the position in it: module state, as this path runs to completion. */
-let s = '';
-let i = 0;
-/** Bit per record field read so far: a repeated one bails (JSON.parse would keep the last). */
-let seen = 0;
-/** Attribute names of the maps being read, innermost last, to spot a repeated one. */
-const names: string[] = [];
-/** The type and text of the attribute value `attribute()` last read, for rendering columns. */
-let lastType = '';
-let lastText = '';
-
-function bail(): never {
-  throw BAIL;
-}
-
-function once(bit: number): void {
-  if (seen & bit) bail();
-  seen |= bit;
-}
-
-function changeEventRow(): ChangeEventRow | undefined {
-  let eventName: string | undefined;
-  let eventID: string | undefined;
-  let sequenceNumber: string | undefined;
-  let time: string | number | undefined;
-  let ttlDelete = false;
-  let imageJson: string | undefined;
-  let newImageAt = -1;
-  let oldImageAt = -1;
-  const columns = nullOrderColumns();
-  const keyColumns = nullOrderColumns();
-  keyColumns.orderid = ''; // '' until Keys holds an orderid (a rendered column is never empty)
-  seen = 0;
-  names.length = 0;
-
-  take(OPEN_BRACE);
-  do {
-    const key = string();
-    take(COLON);
-    if (key === 'eventName') {
-      once(1);
-      eventName = string();
-    } else if (key === 'eventID') {
-      once(2);
-      eventID = string();
-    } else if (key === 'userIdentity') {
-      once(4);
-      ttlDelete = isTtlIdentity();
-    } else if (key === 'dynamodb') {
-      once(8);
-      take(OPEN_BRACE);
-      do {
-        const field = string();
-        take(COLON);
-        if (field === 'ApproximateCreationDateTime') {
-          once(16);
-          time = s.charCodeAt(i) === QUOTE ? string() : Number(number());
-        } else if (field === 'SequenceNumber') {
-          once(32);
-          sequenceNumber = string();
-        } else if (field === 'Keys') {
-          once(64);
-          item(keyColumns);
-        } else if (field === 'NewImage' || field === 'OldImage') {
-          once(field === 'NewImage' ? 128 : 256);
-          if (eventName === undefined) {
-            // Which image counts is not known yet: remember where each starts, convert the right one later.
-            if (field === 'NewImage') newImageAt = i;
-            else oldImageAt = i;
-            skip();
-          } else if ((field === 'OldImage') === (eventName === 'REMOVE')) imageJson = item(columns);
-          else skip();
-        } else skip();
-      } while (more(CLOSE_BRACE));
-    } else skip();
-  } while (more(CLOSE_BRACE));
-  if (i !== s.length) bail();
-
-  if (eventName !== 'INSERT' && eventName !== 'MODIFY' && eventName !== 'REMOVE') return undefined;
-  if (eventID === undefined || eventID === '' || !isSequenceNumber(sequenceNumber)) return undefined;
-  if (time === undefined) return undefined;
-  if (imageJson === undefined) {
-    i = eventName === 'REMOVE' ? oldImageAt : newImageAt;
-    if (i < 0) return undefined;
-    imageJson = item(columns);
-  }
-  if (keyColumns.orderid !== '') columns.orderid = keyColumns.orderid;
-  if (columns.orderid === 'null' || columns.orderid === UNREPRESENTABLE) return undefined;
-  return ordersCdcRow({
-    eventName,
-    eventID,
-    sequenceNumber,
-    timeMs: creationTimeMs(time),
-    ttlDelete,
-    columns,
-    imageJsonLiteral: `"${imageJson}"`,
-  });
-}
-
-/**
- * A map of attributes converted to plain JSON, already escaped for use inside a JSON string (every `"` as
- * `\"`; the text holds no backslash). Attributes that feed order columns are rendered into `columns`.
- */
-function item(columns?: OrderColumns): string {
-  take(OPEN_BRACE);
-  if (s.charCodeAt(i) === CLOSE_BRACE) {
-    i++;
-    return '{}';
-  }
-  let json = '{';
-  const first = names.length;
-  do {
-    const name = string();
-    // JavaScript objects list integer-like names first, so JSON.parse would reorder them: leave to the plain path.
-    const initial = name.charCodeAt(0);
-    if ((initial >= 48 && initial <= 57) || names.indexOf(name, first) !== -1) bail();
-    take(COLON);
-    json += `${names.length > first ? ',' : ''}\\"${name}\\":${attribute()}`;
-    names.push(name);
-    if (columns !== undefined) storeColumn(columns, name);
-  } while (more(CLOSE_BRACE));
-  names.length = first;
-  return `${json}}`;
-}
-
-/**
- * Renders the attribute just read into its column, if it feeds one. Compares names with `===` rather than
- * looking them up: a lookup keyed by a sliced string must first intern it, which costs more than the rest.
- */
-function storeColumn(columns: OrderColumns, name: string): void {
-  if (name === 'orderid') columns.orderid = renderedColumn('orderid');
-  else if (name === 'product_name') columns.product_name = renderedColumn('product_name');
-  else if (name === 'quantity') columns.quantity = renderedColumn('quantity');
-  else if (name === 'price') columns.price = renderedColumn('price');
-  else if (name === 'status') columns.status = renderedColumn('status');
-  else if (name === 'customer_id') columns.customer_id = renderedColumn('customer_id');
-  else if (name === 'created_at') columns.created_at = renderedColumn('created_at');
-  else if (name === 'updated_at') columns.updated_at = renderedColumn('updated_at');
-}
-
-/** The column `orders-cdc-row.ts#column` makes of the attribute just read (its strings need no escaping here). */
-function renderedColumn(name: keyof OrderColumns): string {
-  if (lastType === 'S' || lastType === 'N') return renderColumn(name, lastText, `"${lastText}"`);
-  if (lastType === 'NULL') return 'null';
-  if (lastType !== 'BOOL' || name === 'quantity' || name === 'price') return UNREPRESENTABLE;
-  return `"${lastText}"`;
-}
-
-/** One attribute value (`{"S":"…"}`, `{"N":"…"}`, …) as plain JSON, escaped like `item`'s. */
-function attribute(): string {
-  take(OPEN_BRACE);
-  let type: string;
-  if (s.charCodeAt(i) === QUOTE && s.charCodeAt(i + 2) === QUOTE) {
-    type = ONE_LETTER_TYPES[s.charCodeAt(i + 1)] ?? bail(); // most types are one letter: no slice needed
-    i += 3;
-  } else type = string();
-  take(COLON);
-  let json: string;
-  switch (type) {
-    case 'S':
-    case 'B':
-      lastText = string();
-      json = `\\"${lastText}\\"`;
-      break;
-    case 'N':
-      lastText = numberText();
-      json = lastText;
-      break;
-    case 'BOOL':
-      json = literal('true') ? 'true' : literal('false') ? 'false' : bail();
-      lastText = json;
-      break;
-    case 'NULL':
-      json = literal('true') ? 'null' : bail();
-      break;
-    case 'M':
-      json = item();
-      break;
-    case 'L':
-      json = list(attribute);
-      break;
-    case 'SS':
-    case 'BS':
-      json = list(() => `\\"${string()}\\"`);
-      break;
-    case 'NS':
-      json = list(numberText);
-      break;
-    default:
-      bail();
-  }
-  lastType = type;
-  take(CLOSE_BRACE); // exactly one type per value
-  return json;
-}
-
-function list(element: () => string): string {
-  take(OPEN_BRACKET);
-  if (s.charCodeAt(i) === CLOSE_BRACKET) {
-    i++;
-    return '[]';
-  }
-  let json = '[';
-  let first = true;
-  do {
-    json += first ? element() : `,${element()}`;
-    first = false;
-  } while (more(CLOSE_BRACKET));
-  return `${json}]`;
-}
-
-/** A DynamoDB number string that is already a JSON number literal (anything else needs canonicalising). */
-function numberText(): string {
-  const text = string();
-  if (numberEnd(text, 0) !== text.length) bail();
-  return text;
-}
-
-function isTtlIdentity(): boolean {
-  if (s.charCodeAt(i) !== OPEN_BRACE) {
-    skip();
-    return false;
-  }
-  let type: unknown;
-  let principal: unknown;
+  if (b[0] !== OPEN_BRACE) return false;
   let seen = 0;
-  take(OPEN_BRACE);
-  if (s.charCodeAt(i) === CLOSE_BRACE) {
-    i++;
-    return false;
+  let p = 1;
+  for (;;) {
+    const nameEnd = stringEnd(b, p) - 1;
+    if (nameEnd < 0 || b[nameEnd + 1] !== COLON) return false;
+    const field = fieldBit(RECORD_FIELDS, b, p + 1, nameEnd);
+    if (seen & field) return false; // a repeated field read here: JSON.parse keeps the last
+    seen |= field;
+    const at = nameEnd + 2;
+    let end: number;
+    if (field === EVENT_NAME) {
+      end = stringEnd(b, at);
+      event.eventName = end === BAIL ? 0 : eventNameOf(b, at + 1, end - 1);
+    } else if (field === EVENT_ID) {
+      end = stringEnd(b, at);
+      event.eventIdStart = at + 1;
+      event.eventIdEnd = end - 1;
+    } else if (field === USER_IDENTITY) end = userIdentityEnd(b, at, event);
+    else if (field === DYNAMODB) end = dynamodbEnd(b, at, event, image);
+    else end = valueEnd(b, at);
+    if (end === BAIL) return false;
+    p = end + 1;
+    if (b[end] === CLOSE_BRACE) break;
+    if (b[end] !== COMMA) return false;
   }
-  do {
-    const key = string();
-    take(COLON);
-    const isString = s.charCodeAt(i) === QUOTE;
-    if (key === 'type' || key === 'principalId') {
-      const bit = key === 'type' ? 1 : 2;
-      if (seen & bit) bail();
-      seen |= bit;
-      const value = isString ? string() : skip();
-      if (bit === 1) type = value;
-      else principal = value;
-    } else skip();
-  } while (more(CLOSE_BRACE));
-  return type === 'Service' && principal === 'dynamodb.amazonaws.com';
-}
+  if (p !== size) return false; // anything after the record: JSON.parse refuses it
 
-function isSequenceNumber(text: string | undefined): text is string {
-  if (text === undefined || text.length < 1 || text.length > 40) return false;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c < 48 || c > 57) return false;
+  if (event.eventName === 0 || event.eventIdEnd <= event.eventIdStart) return false;
+  if (!isSequenceNumber(b, event.sequenceStart, event.sequenceEnd) || event.timeEnd < 0) return false;
+  event.timeMs = creationTimeMsOf(b, event.timeStart, event.timeEnd, event.timeIsText);
+  if (Number.isNaN(event.timeMs)) return false;
+  if (!event.imageWritten) {
+    // eventName came after the images: write the changed one now.
+    const at = event.eventName === REMOVE ? event.oldImageAt : event.newImageAt;
+    if (at < 0 || changedImageEnd(b, at, event, image) === BAIL) return false;
   }
-  return true;
+  if (image.overflowed()) return false;
+  if (event.keyColumns.kind(ORDERID_COLUMN) !== AttributeKind.ABSENT)
+    event.columns.copyColumn(ORDERID_COLUMN, event.keyColumns);
+  // The row's key, a string column: text or a boolean; the reference rejects a record with anything else.
+  const key = event.columns.kind(ORDERID_COLUMN);
+  return key === AttributeKind.TEXT || key === AttributeKind.BOOL_TRUE || key === AttributeKind.BOOL_FALSE;
 }
 
-/** Skips one JSON value, checking its syntax as JSON.parse would (within this path's limits). */
-function skip(): undefined {
-  const c = s.charCodeAt(i);
-  if (c === OPEN_BRACE) {
-    i++;
-    if (s.charCodeAt(i) === CLOSE_BRACE) i++;
-    else
-      do {
-        string();
-        take(COLON);
-        skip();
-      } while (more(CLOSE_BRACE));
-  } else if (c === OPEN_BRACKET) {
-    i++;
-    if (s.charCodeAt(i) === CLOSE_BRACKET) i++;
-    else
-      do skip();
-      while (more(CLOSE_BRACKET));
-  } else if (c === QUOTE) string();
-  else if (!literal('true') && !literal('false') && !literal('null')) number();
-  return undefined;
-}
+/** The fields read, as bits; any other field is skipped. */
+const EVENT_NAME = 1;
+const EVENT_ID = 2;
+const USER_IDENTITY = 4;
+const DYNAMODB = 8;
+const RECORD_FIELDS = fieldBits({
+  eventName: EVENT_NAME,
+  eventID: EVENT_ID,
+  userIdentity: USER_IDENTITY,
+  dynamodb: DYNAMODB,
+});
 
-/** A string: its raw text is its value, as the whole text holds no escape and only printable ASCII. */
-function string(): string {
-  if (s.charCodeAt(i) !== QUOTE) bail();
-  const end = s.indexOf('"', i + 1);
-  if (end < 0) bail();
-  const text = s.slice(i + 1, end);
-  i = end + 1;
-  return text;
-}
+const CREATION_TIME = 1;
+const SEQUENCE_NUMBER = 2;
+const KEYS = 4;
+const NEW_IMAGE = 8;
+const OLD_IMAGE = 16;
+const DYNAMODB_FIELDS = fieldBits({
+  ApproximateCreationDateTime: CREATION_TIME,
+  SequenceNumber: SEQUENCE_NUMBER,
+  Keys: KEYS,
+  NewImage: NEW_IMAGE,
+  OldImage: OLD_IMAGE,
+});
 
-function number(): string {
-  const end = numberEnd(s, i);
-  if (end < 0) bail();
-  const text = s.slice(i, end);
-  i = end;
-  return text;
-}
+const TYPE = 1;
+const PRINCIPAL_ID = 2;
+const IDENTITY_FIELDS = fieldBits({ type: TYPE, principalId: PRINCIPAL_ID });
+const SERVICE = asciiBytes('Service');
+const DYNAMODB_PRINCIPAL = asciiBytes('dynamodb.amazonaws.com');
 
-/** Where the JSON number literal starting at `at` ends, or -1 if none starts there. */
-function numberEnd(text: string, at: number): number {
-  let k = at;
-  if (text.charCodeAt(k) === 45) k++;
-  k = text.charCodeAt(k) === 48 ? k + 1 : digitsEnd(text, k);
-  if (k !== -1 && text.charCodeAt(k) === 46) k = digitsEnd(text, k + 1);
-  if (k === -1) return -1;
-  const e = text.charCodeAt(k);
-  if (e === 101 || e === 69) {
+/** The `dynamodb` section at `p`. */
+function dynamodbEnd(b: Uint8Array, p: number, event: ScannedChangeEvent, image: ByteWriter): number {
+  if (b[p] !== OPEN_BRACE) return BAIL;
+  let seen = 0;
+  let k = p + 1;
+  for (;;) {
+    const nameEnd = stringEnd(b, k) - 1;
+    if (nameEnd < 0 || b[nameEnd + 1] !== COLON) return BAIL;
+    const field = fieldBit(DYNAMODB_FIELDS, b, k + 1, nameEnd);
+    if (seen & field) return BAIL;
+    seen |= field;
+    const at = nameEnd + 2;
+    if (field === CREATION_TIME) {
+      event.timeIsText = b[at] === QUOTE;
+      k = event.timeIsText ? stringEnd(b, at) : numberEnd(b, at);
+      event.timeStart = event.timeIsText ? at + 1 : at;
+      event.timeEnd = event.timeIsText ? k - 1 : k;
+    } else if (field === SEQUENCE_NUMBER) {
+      k = stringEnd(b, at);
+      event.sequenceStart = at + 1;
+      event.sequenceEnd = k - 1;
+    } else if (field === KEYS) {
+      // Only Keys' orderid is used: its image_json is written and dropped.
+      const mark = image.length;
+      k = writeImageJson(b, at, image, event.names, event.keyColumns);
+      image.length = mark;
+    } else if (field === NEW_IMAGE || field === OLD_IMAGE) {
+      const changed = event.eventName !== 0 && (field === OLD_IMAGE) === (event.eventName === REMOVE);
+      if (changed) k = changedImageEnd(b, at, event, image);
+      else {
+        if (field === NEW_IMAGE) event.newImageAt = at;
+        else event.oldImageAt = at;
+        k = valueEnd(b, at);
+      }
+    } else k = valueEnd(b, at);
+    if (k === BAIL) return BAIL;
+    if (b[k] === CLOSE_BRACE) return k + 1;
+    if (b[k] !== COMMA) return BAIL;
     k++;
-    const sign = text.charCodeAt(k);
-    if (sign === 43 || sign === 45) k++;
-    k = digitsEnd(text, k);
   }
-  return k;
 }
 
-/** Where the run of one or more digits at `at` ends, or -1 if there is no digit there. */
-function digitsEnd(text: string, at: number): number {
-  let k = at;
-  for (let c = text.charCodeAt(k); c >= 48 && c <= 57; c = text.charCodeAt(++k));
-  return k > at ? k : -1;
+/** The changed image at `p`: its `image_json` written, its order columns noted. */
+function changedImageEnd(b: Uint8Array, p: number, event: ScannedChangeEvent, image: ByteWriter): number {
+  event.imageStart = image.length;
+  const end = writeImageJson(b, p, image, event.names, event.columns);
+  event.imageEnd = image.length;
+  event.imageWritten = end !== BAIL;
+  return end;
 }
 
-function literal(word: 'true' | 'false' | 'null'): boolean {
-  if (!s.startsWith(word, i)) return false;
-  i += word.length;
+function eventNameOf(b: Uint8Array, start: number, end: number): number {
+  for (let name = 1; name < EVENT_NAME_BYTES.length; name++)
+    if (bytesEqual(b, start, end, EVENT_NAME_BYTES[name] as Uint8Array)) return name;
+  return 0;
+}
+
+/**
+ * `userIdentity` at `p`: sets `event.ttlDelete` when it names the DynamoDB service principal, as
+ * `change-event-row.ts#isTtlDelete` reads it (only an object can; anything else is skipped).
+ */
+function userIdentityEnd(b: Uint8Array, p: number, event: ScannedChangeEvent): number {
+  if (b[p] !== OPEN_BRACE) return valueEnd(b, p);
+  let k = p + 1;
+  if (b[k] === CLOSE_BRACE) return k + 1;
+  let seen = 0;
+  let service = false;
+  let principal = false;
+  for (;;) {
+    const nameEnd = stringEnd(b, k) - 1;
+    if (nameEnd < 0 || b[nameEnd + 1] !== COLON) return BAIL;
+    const field = fieldBit(IDENTITY_FIELDS, b, k + 1, nameEnd);
+    if (seen & field) return BAIL;
+    seen |= field;
+    const at = nameEnd + 2;
+    k = valueEnd(b, at);
+    if (k === BAIL) return BAIL;
+    const text = b[at] === QUOTE; // only a string can equal one
+    if (field === TYPE) service = text && bytesEqual(b, at + 1, k - 1, SERVICE);
+    else if (field === PRINCIPAL_ID) principal = text && bytesEqual(b, at + 1, k - 1, DYNAMODB_PRINCIPAL);
+    if (b[k] === CLOSE_BRACE) break;
+    if (b[k] !== COMMA) return BAIL;
+    k++;
+  }
+  event.ttlDelete = service && principal;
+  return k + 1;
+}
+
+/** 1 to 40 decimal digits, as `change-event-row.ts` requires of `dynamodb.SequenceNumber`. */
+function isSequenceNumber(b: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 1 || end - start > 40) return false;
+  for (let k = start; k < end; k++) if (!isDigit(b[k] as number)) return false;
   return true;
-}
-
-function take(code: number): void {
-  if (s.charCodeAt(i) !== code) bail();
-  i++;
-}
-
-/** After a member or element: true at a comma (another follows), false at the closing `close`. */
-function more(close: number): boolean {
-  const c = s.charCodeAt(i++);
-  if (c === COMMA) return true;
-  if (c !== close) bail();
-  return false;
 }

@@ -5,7 +5,7 @@ import {
   MAX_RESPONSE_BYTES,
   type TransformationResult,
 } from './firehose-event.ts';
-import type { RecordOutcome } from './transform-record.ts';
+import type { RecordOutcome } from './record-outcome.ts';
 
 /** What one invocation did, as logged. */
 export interface TransformSummary {
