@@ -12,6 +12,7 @@ import type { DashboardSource } from '../src/dashboard/dashboard-source.ts';
 import { salesPanels } from '../src/dashboard/sales-panels.ts';
 import { athenaOverDuckDb } from './helpers/athena-over-duckdb.ts';
 import { launchChromium } from './helpers/browser.ts';
+import { DEPLOYED_STACK } from './helpers/deployed-stack.ts';
 import { writeLakeOf } from './helpers/lake-of-events.ts';
 import { salesSeriesRecords } from './helpers/sales-series.ts';
 import type { ScriptedAthena } from './helpers/scripted-athena.ts';
@@ -86,17 +87,7 @@ beforeAll(async () => {
     athena: athena.client,
     cloudWatch: cloudWatch.client,
     s3: s3.client,
-    stack: {
-      stackName: 'GadgetSalesCdc',
-      region: 'eu-west-1',
-      workGroup: 'gadget-sales-cdc',
-      database: 'gadget_sales_cdc',
-      bucket: 'lake-bucket',
-      pipeName: 'orders-pipe',
-      streamName: 'kinesis-sales-order',
-      deliveryStreamName: 'orders-cdc',
-      transformFunctionName: 'orders-cdc-transform',
-    },
+    stack: DEPLOYED_STACK,
     refreshMs: 60_000,
     pricePerTbUsd: 5,
     now: () => NOW,

@@ -1,6 +1,7 @@
 import { CloudWatchServiceException, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { athenaOverDuckDb } from '../../test/helpers/athena-over-duckdb.ts';
+import { DEPLOYED_STACK } from '../../test/helpers/deployed-stack.ts';
 import { writeLakeOf } from '../../test/helpers/lake-of-events.ts';
 import { salesSeriesRecords } from '../../test/helpers/sales-series.ts';
 import type { ScriptedAthena } from '../../test/helpers/scripted-athena.ts';
@@ -13,17 +14,7 @@ import type { AwsHealthPanel } from './cloudwatch-health.ts';
 import { salesPanels } from './sales-panels.ts';
 
 const MB = 2 ** 20;
-const STACK: DeployedStack = {
-  stackName: 'GadgetSalesCdc',
-  region: 'eu-west-1',
-  workGroup: 'gadget-sales-cdc',
-  database: 'gadget_sales_cdc',
-  bucket: 'lake-bucket',
-  pipeName: 'orders-pipe',
-  streamName: 'kinesis-sales-order',
-  deliveryStreamName: 'orders-cdc',
-  transformFunctionName: 'orders-cdc-transform',
-};
+const STACK = DEPLOYED_STACK;
 const dir = makeTempDir('aws-stack-source');
 let lake: DuckDbLake;
 
