@@ -8,7 +8,7 @@ import {
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { PipelineError } from '../errors/pipeline-error.ts';
-import { withRetries } from './aws-retry.ts';
+import { type RetryPolicy, withRetries } from './aws-retry.ts';
 import {
   type BackoffPolicy,
   backoffDelayMs,
@@ -36,7 +36,8 @@ export interface ScanProgress {
   readonly segments: number;
 }
 
-export interface TableReadOptions {
+/** Retries (throttling, 5xx) follow `RetryPolicy`; its `sleep` also paces the read-unit budget. */
+export interface TableReadOptions extends RetryPolicy {
   /** Parallel Scan segments (Segment/TotalSegments), each read by its own worker. @default 4 */
   readonly segments?: number;
   /**
@@ -46,14 +47,8 @@ export interface TableReadOptions {
    */
   readonly maxReadUnitsPerSecond?: number;
   readonly onProgress?: (progress: ScanProgress) => void;
-  readonly signal?: AbortSignal;
-  /** Pacing of retries after throttling and 5xx. @default DEFAULT_BACKOFF */
-  readonly backoff?: BackoffPolicy;
-  /** Attempts per call (retries + 1). @default 8 */
-  readonly maxAttempts?: number;
-  /** Clock and timer: tests pass fakes. */
+  /** The clock of the budget: tests pass a fake. */
   readonly now?: () => number;
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** A table read was aborted, or BatchGetItem kept leaving keys unprocessed (a call that fails is an AwsRequestError). */
@@ -167,13 +162,12 @@ export class TableReader {
   }
 
   private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
-    const { signal, backoff, maxAttempts } = this.options;
-    if (signal?.aborted)
+    if (this.options.signal?.aborted)
       throw new TableReadError('TABLE_READ_ABORTED', `Reading table ${this.tableName} was aborted.`);
     return withRetries(
       `DynamoDB ${what} on table ${this.tableName}`,
       send,
-      { backoff, maxAttempts, sleep: this.sleep, signal },
+      { ...this.options, sleep: this.sleep },
       (error) =>
         isRetryableAwsError(error)
           ? 'Try again later, or lower --max-read-units.'
