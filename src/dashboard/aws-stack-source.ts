@@ -115,6 +115,9 @@ export class AwsStackSource implements DashboardSource {
   private readonly historyEngine: AthenaEngine;
   private readonly athenaConsole: AthenaConsole;
   private readonly now: () => number;
+  /** Aborted by `close` or the caller's signal: stops Athena queries and cuts S3 and CloudWatch retries short. */
+  private readonly signal: AbortSignal;
+  private readonly retry: RetryPolicy;
   private session: AthenaScan = NO_SCAN;
   /** The queries of the refresh computing now. */
   private refreshScan: AthenaScan = NO_SCAN;
@@ -126,6 +129,8 @@ export class AwsStackSource implements DashboardSource {
 
   constructor(private readonly options: AwsStackSourceOptions) {
     this.now = options.now ?? Date.now;
+    this.signal = options.signal ? AbortSignal.any([this.abort.signal, options.signal]) : this.abort.signal;
+    this.retry = { ...options.retry, signal: this.signal };
     const { stack, athena, pricePerTbUsd } = options;
     // Every query counts in the session; a panel query also in its refresh.
     const engineOptions = (also?: (statistics: AthenaQueryStatistics) => void): AthenaEngineOptions => ({
@@ -133,7 +138,7 @@ export class AwsStackSource implements DashboardSource {
       database: stack.database,
       currentOrdersTable: stack.currentStateTable,
       outputLocation: stack.outputLocation,
-      signal: options.signal ? AbortSignal.any([this.abort.signal, options.signal]) : this.abort.signal,
+      signal: this.signal,
       now: options.now,
       sleep: options.sleep,
       pollIntervalMs: options.pollIntervalMs,
@@ -154,8 +159,8 @@ export class AwsStackSource implements DashboardSource {
   }
 
   async panels(): Promise<DashboardPanels> {
-    const { s3, stack, retry } = this.options;
-    const listing = await listNewestPartitions(s3, stack.bucket, this.now(), retry);
+    const { s3, stack } = this.options;
+    const listing = await listNewestPartitions(s3, stack.bucket, this.now(), this.retry);
     const last = this.computed;
     const computed =
       last !== undefined &&
@@ -203,7 +208,8 @@ export class AwsStackSource implements DashboardSource {
   }
 
   private async health(): Promise<AwsHealthPanel> {
-    const { cloudWatch, stack, retry } = this.options;
+    const { cloudWatch, stack } = this.options;
+    const { retry } = this;
     const now = this.now();
     const errors: string[] = [];
     if (this.metrics === undefined || now - this.metrics.at >= METRICS_PERIOD_MS) {

@@ -22,17 +22,22 @@ export class VirtualClock {
     this.sleeps.push(ms);
     return new Promise((resolve) => {
       if (ms <= 0 || signal?.aborted) return resolve();
-      const timer = { at: this.ms + ms, sequence: this.sequence++, fire: resolve };
-      this.timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const index = this.timers.indexOf(timer);
-          if (index >= 0) this.timers.splice(index, 1);
+      // Fired or aborted, a timer leaves nothing behind (no abort listener piling up on a long-lived signal).
+      const aborted = () => {
+        const index = this.timers.indexOf(timer);
+        if (index >= 0) this.timers.splice(index, 1);
+        resolve();
+      };
+      const timer = {
+        at: this.ms + ms,
+        sequence: this.sequence++,
+        fire: () => {
+          signal?.removeEventListener('abort', aborted);
           resolve();
         },
-        { once: true },
-      );
+      };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', aborted, { once: true });
     });
   };
 

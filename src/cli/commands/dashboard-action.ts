@@ -127,6 +127,8 @@ async function serveUntilInterrupt(
   try {
     const dashboard = await start(interrupt.signal);
     try {
+      // A Ctrl-C while the first refresh ran (on Athena, seconds) ends the command here, not at a second one.
+      if (interrupt.signal.aborted) return;
       console.log(`Dashboard: ${dashboard.url} (Ctrl-C stops it)`);
       if (about) console.log(`  ${about}`);
       await new Promise((done) => interrupt.signal.addEventListener('abort', done, { once: true }));
