@@ -287,6 +287,10 @@ describe('the dashboard over a deployed stack (Chromium, scripted AWS clients)',
       },
     ]);
     expect(answers[4]?.status).toBe(403);
+    // An order's history costs queries too: none without the token.
+    const history = await fetch(`${dashboard.url}api/history?orderid=ORD-1`);
+    expect(history.status).toBe(403);
+    expect(await history.text()).toBe('Reload the dashboard: the session token does not match.');
     expect(athena.started).toHaveLength(started);
   });
 

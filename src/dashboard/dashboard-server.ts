@@ -38,6 +38,7 @@ export interface DashboardSnapshot {
 }
 
 const PUBLIC = new URL('./public/', import.meta.url);
+const TOKEN_MISMATCH = 'Reload the dashboard: the session token does not match.';
 /** How often the server tells each page it is there; the page says so when it has heard nothing for 5 s. */
 const HEARTBEAT_MS = 2_000;
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
@@ -193,8 +194,11 @@ export class DashboardServer {
       return send(response, 200, 'application/json', JSON.stringify(list));
     }
     if (route === 'POST /api/query') return this.runQuery(request, response);
-    if (route === 'GET /api/history')
+    if (route === 'GET /api/history') {
+      // Each answer costs queries (billed on Athena): only the page itself may ask, as for the console.
+      if (!this.fromThePage(request)) return send(response, 403, 'text/plain', TOKEN_MISMATCH);
       return this.orderHistory(url.searchParams.get('orderid') ?? '', response);
+    }
     return send(response, 404, 'text/plain', `Nothing at ${request.method} ${url.pathname}`);
   }
 
@@ -218,19 +222,18 @@ export class DashboardServer {
     send(response, 200, 'application/json', JSON.stringify(await this.source.orderHistory(orderid)));
   }
 
-  private async runQuery(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** The request carries the page's session token and, if it says where it comes from, comes from the page. */
+  private fromThePage(request: IncomingMessage): boolean {
     const origin = request.headers.origin;
-    if (
-      !sameToken(request.headers['x-session-token'], this.token) ||
-      (origin && origin !== this.url.slice(0, -1))
-    ) {
-      return send(
-        response,
-        403,
-        'application/json',
-        JSON.stringify({ error: 'Reload the dashboard: the session token does not match.' }),
-      );
-    }
+    return (
+      sameToken(request.headers['x-session-token'], this.token) &&
+      (!origin || origin === this.url.slice(0, -1))
+    );
+  }
+
+  private async runQuery(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!this.fromThePage(request))
+      return send(response, 403, 'application/json', JSON.stringify({ error: TOKEN_MISMATCH }));
     try {
       const body = JSON.parse(await readBody(request)) as { sql?: unknown };
       if (typeof body.sql !== 'string')

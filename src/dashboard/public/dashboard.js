@@ -496,7 +496,9 @@ $('history-close').addEventListener('click', () => {
 });
 
 async function showHistory(orderid) {
-  const response = await fetch(`/api/history?orderid=${encodeURIComponent(orderid)}`);
+  const response = await fetch(`/api/history?orderid=${encodeURIComponent(orderid)}`, {
+    headers: { 'X-Session-Token': token },
+  });
   $('history-orderid').textContent = orderid;
   $('order-history').hidden = false;
   if (!response.ok) {
