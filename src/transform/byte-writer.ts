@@ -78,7 +78,7 @@ export class ByteWriter {
   }
 
   private grow(needed: number): void {
-    let capacity = this.bytes.length * 2;
+    let capacity = Math.max(1, this.bytes.length) * 2;
     while (capacity < needed) capacity *= 2;
     const bigger = Buffer.allocUnsafeSlow(capacity);
     this.bytes.copy(bigger, 0, 0, this.length);

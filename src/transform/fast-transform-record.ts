@@ -1,7 +1,7 @@
 import { END_OF_INPUT } from './byte-scanner.ts';
 import { ByteWriter } from './byte-writer.ts';
 import { utcDate } from './iso-time-writer.ts';
-import { unrepresentableNames, writeOrdersCdcLine } from './orders-cdc-line-writer.ts';
+import { writeOrdersCdcLine } from './orders-cdc-line-writer.ts';
 import { okResult, type RecordOutcome } from './record-outcome.ts';
 import { ScannedChangeEvent } from './scanned-change-event.ts';
 import { scanStreamRecord } from './stream-record-scanner.ts';
@@ -37,7 +37,7 @@ export function fastTransformRecord(recordId: string, data: unknown): RecordOutc
     if (line.overflowed()) return undefined;
     // The line is ASCII (the scanner takes nothing else), so its base64 is that of its UTF-8.
     const result = okResult(recordId, line.bytes.toString('base64', 0, line.length), utcDate(event.timeMs));
-    return { result, unrepresentable: unrepresentableNames(unrepresentable) };
+    return { result, unrepresentable };
   } catch {
     // Beyond the call stack in a deeply nested item, say: the reference path decides that record too.
     return undefined;

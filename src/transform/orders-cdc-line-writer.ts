@@ -14,7 +14,8 @@ import { EVENT_NAMES, type ScannedChangeEvent } from './scanned-change-event.ts'
 /**
  * The fast path's `orders_cdc` line: what `orders-cdc-row.ts#ordersCdcRow` writes, to the byte, written as bytes
  * into `out` (from its start) from a record the scanner read (`b`, its bytes; `image`, the image writer).
- * Returns the unrepresentable columns as bits (1 << column index), 0 when every value fits. The caller checks
+ * Returns the names of the unrepresentable columns as the `unrepresentable` column holds them, '' when every
+ * value fits. The caller checks
  * `out.overflowed()` after (see byte-writer.ts).
  */
 export function writeOrdersCdcLine(
@@ -22,7 +23,7 @@ export function writeOrdersCdcLine(
   b: Buffer,
   event: ScannedChangeEvent,
   image: ByteWriter,
-): number {
+): string {
   const { columns } = event;
   out.length = 0;
   out.reserve(lineRoom(event));
@@ -41,13 +42,15 @@ export function writeOrdersCdcLine(
     unrepresentable |= writeColumn(out, b, columns, column);
   out.chunk(event.ttlDelete ? TTL_DELETE_TRUE : TTL_DELETE_FALSE);
   out.copy(image.bytes, event.imageStart, event.imageEnd);
-  if (unrepresentable === 0) out.chunk(UNREPRESENTABLE_NULL);
-  else {
-    out.chunk(UNREPRESENTABLE_OPEN);
-    out.ascii(unrepresentableNames(unrepresentable));
-    out.chunk(UNREPRESENTABLE_CLOSE);
+  if (unrepresentable === 0) {
+    out.chunk(UNREPRESENTABLE_NULL);
+    return '';
   }
-  return unrepresentable;
+  const names = unrepresentableNames(unrepresentable);
+  out.chunk(UNREPRESENTABLE_OPEN);
+  out.ascii(names);
+  out.chunk(UNREPRESENTABLE_CLOSE);
+  return names;
 }
 
 /**
@@ -65,7 +68,7 @@ function lineRoom(event: ScannedChangeEvent): number {
 const LINE_ROOM = 1024;
 
 /** The `unrepresentable` column's text for those bits: the column names, comma-separated; '' for none. */
-export function unrepresentableNames(bits: number): string {
+function unrepresentableNames(bits: number): string {
   if (bits === 0) return '';
   return ORDER_COLUMN_NAMES.filter((_, column) => bits & (1 << column)).join(',');
 }

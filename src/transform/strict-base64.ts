@@ -30,7 +30,7 @@ export function decodeStrictBase64(data: string, into: ByteWriter): boolean {
   const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
   if (text.length !== (size / 4) * 3 - padding) return false;
   into.length = 0;
-  into.reserve(text.length);
+  into.reserve(text.length + 1); // and the end-of-input byte the scanner puts after it, without a copy
   into.length = into.bytes.write(text, 0, 'latin1'); // atob's text has one character per byte, all < 256
   return true;
 }
